@@ -1,0 +1,60 @@
+"""System checks of the accounts app (ids accounts.E00x / W00x)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security)
+def check_password_hashers(app_configs, **kwargs):
+    hashers = getattr(settings, "PASSWORD_HASHERS", [])
+    if not hashers or hashers[0] != "django.contrib.auth.hashers.Argon2PasswordHasher":
+        return [
+            Warning(
+                "Passwords are not hashed with Argon2id.",
+                hint="Put django.contrib.auth.hashers.Argon2PasswordHasher first in PASSWORD_HASHERS.",
+                id="accounts.W001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_password_validators(app_configs, **kwargs):
+    names = {v["NAME"] for v in getattr(settings, "AUTH_PASSWORD_VALIDATORS", [])}
+    required = {
+        "accounts.validators.MinimumLengthValidator",
+        "accounts.validators.LowercaseValidator",
+        "accounts.validators.UppercaseValidator",
+        "accounts.validators.SpecialCharacterValidator",
+        "accounts.validators.CommonPasswordValidator",
+        "accounts.validators.UserAttributeSimilarityValidator",
+        "accounts.validators.PasswordHistoryValidator",
+    }
+    missing = sorted(required - names)
+    if missing:
+        return [
+            Error(
+                "The password policy is not fully enforced: validators missing from AUTH_PASSWORD_VALIDATORS.",
+                hint="Add: " + ", ".join(missing),
+                id="accounts.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_password_change_middleware(app_configs, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    name = "accounts.middleware.PasswordChangeRequiredMiddleware"
+    auth = "django.contrib.auth.middleware.AuthenticationMiddleware"
+    if name not in middleware or auth not in middleware or middleware.index(name) < middleware.index(auth):
+        return [
+            Error(
+                f"{name} must be in MIDDLEWARE, after {auth}.",
+                hint="Without it, members required to change their password can skip the change.",
+                id="accounts.E002",
+            )
+        ]
+    return []

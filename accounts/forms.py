@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+
+from .models import MAX_PASSWORD_LENGTH, PasswordPolicy, User
+from .roles import MANAGEABLE_ROLES, Role
+from .validators import help_texts
+
+
+def password_field(label: str) -> forms.CharField:
+    # Never strip or case-fold a password: every character counts.
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class PasswordRulesMixin:
+    """A form that sets a password: shows the rules in force next to it."""
+
+    @property
+    def password_rules(self) -> list[str]:
+        return help_texts()
+
+
+class NewPasswordForm(PasswordRulesMixin, forms.Form):
+    """Two password fields that must match; the policy itself is applied by the service."""
+
+    new_password1 = password_field("New password")
+    new_password2 = password_field("Confirm new password")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password1") != cleaned.get("new_password2"):
+            self.add_error("new_password2", "The two passwords do not match.")
+        return cleaned
+
+    def apply(self, service, **kwargs):
+        """Call ``service`` with the new password; map policy errors onto the field."""
+        try:
+            return service(**kwargs, **self._password_kwarg())
+        except ValidationError as error:
+            self._add_service_error(error)
+            return None
+
+    def _password_kwarg(self) -> dict:
+        return {"new_password": self.cleaned_data["new_password1"]}
+
+    def _add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error("new_password1", error)
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    error_messages = {
+        "invalid_login": "That email and password do not match an active account.",
+        "inactive": "That email and password do not match an active account.",
+    }
+
+
+class SetupForm(NewPasswordForm):
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    email = forms.EmailField(label="Email", max_length=320)
+    field_order = ["full_name", "email", "new_password1", "new_password2"]
+
+    def _password_kwarg(self):
+        return {
+            "password": self.cleaned_data["new_password1"],
+            "email": self.cleaned_data["email"],
+            "full_name": self.cleaned_data["full_name"],
+        }
+
+    def _add_service_error(self, error):
+        if hasattr(error, "error_dict") and "password" in error.error_dict:
+            error.error_dict["new_password1"] = error.error_dict.pop("password")
+        super()._add_service_error(error)
+
+
+class InvitationAcceptForm(NewPasswordForm):
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    field_order = ["full_name", "new_password1", "new_password2"]
+
+    def _password_kwarg(self):
+        return {"password": self.cleaned_data["new_password1"], "full_name": self.cleaned_data["full_name"]}
+
+
+class PasswordChangeForm(NewPasswordForm):
+    old_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not self.user.check_password(old_password):
+            raise ValidationError("Your current password was entered incorrectly.", code="password_incorrect")
+        return old_password
+
+
+class ResetPasswordForm(NewPasswordForm):
+    """The form behind an emailed reset link; the view applies it through the service."""
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class ResetRequestForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(label="Email", max_length=320, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=320)
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+    def __init__(self, *args, acting_user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = MANAGEABLE_ROLES.get(acting_user.role, frozenset())
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+        self.fields["role"].initial = Role.MEMBER
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+    def __init__(self, *args, acting_user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = MANAGEABLE_ROLES.get(acting_user.role, frozenset())
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+
+
+class PasswordPolicyForm(forms.ModelForm):
+    class Meta:
+        model = PasswordPolicy
+        fields = list(PasswordPolicy.EDITABLE_FIELDS)
+        labels = {
+            "min_length": "Minimum password length",
+            "require_lowercase": "Require at least one lowercase letter (a to z)",
+            "require_uppercase": "Require at least one uppercase letter (A to Z)",
+            "require_special": (
+                "Require at least one non-alphanumeric character (! @ # $ % ^ & * ( ) _ + - = [ ] { } |)"
+            ),
+            "reject_common": "Reject common passwords",
+            "reject_similar": "Reject passwords too similar to the member's name or email",
+            "history_count": "Refuse reuse of the last N passwords (0 = off)",
+            "force_change_if_noncompliant": (
+                "Make members whose password does not comply change it right after signing in"
+            ),
+        }
+        widgets = {"min_length": forms.NumberInput(attrs={"min": 8, "max": MAX_PASSWORD_LENGTH})}

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from .roles import PERMISSIONS, Role, role_has_perm
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+MAX_PASSWORD_HISTORY = 24
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+    def create_user(self, email, password=None, **extra_fields):
+        from .services import member_create
+
+        return member_create(email=email, password=password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        """Create an Owner (used by ``createsuperuser``), under the password policy."""
+        from .services import member_create
+
+        extra_fields["role"] = Role.OWNER
+        return member_create(email=email, password=password, **extra_fields)
+
+
+class User(AbstractBaseUser):
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        DEACTIVATED = "deactivated", "Deactivated"
+
+    email = models.EmailField(
+        max_length=320, unique=True, help_text="Sign-in identifier (stored lowercase); unique regardless of case."
+    )
+    full_name = models.CharField(max_length=150, blank=True, help_text="Name shown to the team.")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER, help_text="What the user may do.")
+    is_active = models.BooleanField(default=True, help_text="Deactivated users cannot sign in.")
+    date_joined = models.DateTimeField(default=timezone.now, help_text="When the account was created.")
+    joined_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the user first set a password; empty while only invited."
+    )
+    password_changed_at = models.DateTimeField(null=True, blank=True, help_text="When the password was last set.")
+    password_policy_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Policy version the password was last checked against at sign-in; empty if never checked.",
+    )
+    password_compliant = models.BooleanField(
+        null=True, blank=True, help_text="Whether the password met that policy version; empty if never checked."
+    )
+    must_change_password = models.BooleanField(
+        default=False, help_text="An admin asked this user to change password at next sign-in."
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def activity_label(self) -> str:
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def status(self) -> str:
+        if not self.is_active:
+            return self.Status.DEACTIVATED
+        if self.joined_at is None:
+            return self.Status.INVITED
+        return self.Status.ACTIVE
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    # Permissions come from the role table, not from per-user grants.
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return self.is_active and role_has_perm(self.role, perm)
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and any(
+            self.role in roles for name, roles in PERMISSIONS.items() if name.startswith(f"{app_label}.")
+        )
+
+
+class Invitation(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations", help_text="Who is invited.")
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the link token; never the token.")
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="+", help_text="Who sent the invitation."
+    )
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the invitation was sent.")
+    expires_at = models.DateTimeField(help_text="After this the link no longer works.")
+    accepted_at = models.DateTimeField(null=True, blank=True, help_text="When the link was used; it works once.")
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="When a newer invitation replaced this one.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation for {self.user}"
+
+    def is_usable(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class SetupToken(models.Model):
+    """The one-time token of the first-run setup link (its hash only)."""
+
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the setup token.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the link was printed.")
+
+    def __str__(self) -> str:
+        return "setup token"
+
+
+class PasswordHistory(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", help_text="Owner.")
+    password = models.CharField(max_length=256, help_text="A previous password's hash; never the password.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="When that password was set.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "password history"
+
+    def __str__(self) -> str:
+        return f"password of {self.user} set {self.created_at:%Y-%m-%d}"
+
+
+class PasswordPolicy(models.Model):
+    """The organisation's password policy: a single row, versioned on each change."""
+
+    min_length = models.PositiveSmallIntegerField(
+        default=MIN_PASSWORD_LENGTH,
+        validators=[MinValueValidator(MIN_PASSWORD_LENGTH), MaxValueValidator(MAX_PASSWORD_LENGTH)],
+        help_text=f"Minimum number of characters, {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH}.",
+    )
+    require_lowercase = models.BooleanField(default=False, help_text="Require a lowercase letter a-z.")
+    require_uppercase = models.BooleanField(default=False, help_text="Require an uppercase letter A-Z.")
+    require_special = models.BooleanField(
+        default=False, help_text="Require one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } |."
+    )
+    reject_common = models.BooleanField(default=True, help_text="Reject passwords found in a list of common ones.")
+    reject_similar = models.BooleanField(default=True, help_text="Reject passwords too similar to the name or email.")
+    history_count = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_PASSWORD_HISTORY)],
+        help_text=f"Refuse reuse of the last N passwords (0 = off, at most {MAX_PASSWORD_HISTORY}).",
+    )
+    force_change_if_noncompliant = models.BooleanField(
+        default=False, help_text="Make a member whose password fails the policy change it right after signing in."
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised by one on every change.")
+    updated_at = models.DateTimeField(default=timezone.now, help_text="When the policy last changed.")
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Who last changed it."
+    )
+
+    EDITABLE_FIELDS = (
+        "min_length",
+        "require_lowercase",
+        "require_uppercase",
+        "require_special",
+        "reject_common",
+        "reject_similar",
+        "history_count",
+        "force_change_if_noncompliant",
+    )
+
+    class Meta:
+        verbose_name_plural = "password policy"
+
+    def __str__(self) -> str:
+        return f"password policy v{self.version}"
+
+    @property
+    def activity_label(self) -> str:
+        return "Password policy"
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.EDITABLE_FIELDS}
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so that sessions can be listed and ended."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions", help_text="Whose session.")
+    session_key = models.CharField(max_length=40, unique=True, help_text="Django session key.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="IP at sign-in.")
+    user_agent = models.TextField(blank=True, help_text="Browser at sign-in.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the user signed in.")
+    last_seen_at = models.DateTimeField(default=timezone.now, help_text="Last request in this session.")
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"session of {self.user}"

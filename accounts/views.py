@@ -1,0 +1,315 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_POST
+
+from activity import context as activity_context
+from activity.selectors import event_list
+
+from . import forms, selectors, services
+from .models import User
+from .roles import can_manage_role
+from .validators import help_texts
+
+
+def _show_errors(request, error: ValidationError | PermissionDenied) -> None:
+    texts = error.messages if isinstance(error, ValidationError) else [str(error) or "You cannot do that."]
+    for text in texts:
+        messages.error(request, text)
+
+
+# Sign-in and sign-out ---------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    form_class = forms.SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        auth_login(self.request, user)  # rotates the session key
+        context = activity_context.current()
+        services.sign_in_record(
+            user=user,
+            password=form.cleaned_data["password"],
+            session_key=self.request.session.session_key,
+            ip_address=context.ip_address,
+            user_agent=context.user_agent,
+        )
+        return redirect(self.get_success_url())
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        services.sign_out_record(user=request.user, session_key=request.session.session_key)
+    auth_logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("accounts:login")
+
+
+# First run and invitations ------------------------------------------------------
+
+
+@login_not_required
+def setup_view(request, token):
+    if not services.setup_token_valid(token):
+        raise Http404("No setup is pending.")
+    form = forms.SetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.apply(services.setup_complete, token=token)
+        if user is not None:
+            messages.success(request, "Your owner account is ready. Sign in to continue.")
+            return redirect("accounts:login")
+    return render(request, "accounts/setup.html", {"form": form, "title": "Set up the panel"})
+
+
+@login_not_required
+def invitation_accept_view(request, token):
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", {"title": "Invitation not valid"}, status=404)
+    form = forms.InvitationAcceptForm(request.POST or None, initial={"full_name": invitation.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        user = form.apply(services.invitation_accept, token=token)
+        if user is not None:
+            messages.success(request, "Welcome! Your password is set. Sign in to continue.")
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "title": "Join the team"},
+    )
+
+
+# Password reset by email ----------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.ResetRequestForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.ResetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        if form.apply(services.password_reset_complete, user=form.user) is None:
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# Profile -------------------------------------------------------------------------
+
+
+@permission_required("profile.view", raise_exception=True)
+def profile_view(request):
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "title": "Profile",
+            "form": forms.PasswordChangeForm(request.user),
+            "sign_ins": event_list(actor=request.user, limit=10),
+        },
+    )
+
+
+def _password_change(request, *, template: str, title: str):
+    form = forms.PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.apply(services.password_change, user=request.user, keep_session_key=request.session.session_key)
+        if user is not None:
+            update_session_auth_hash(request, user)
+            messages.success(request, "Your password has been changed. Your other sessions were signed out.")
+            return redirect("accounts:profile")
+    return render(request, template, {"form": form, "title": title})
+
+
+@permission_required("profile.view", raise_exception=True)
+def password_change_view(request):
+    return _password_change(request, template="accounts/password_change.html", title="Change password")
+
+
+def password_change_required_view(request):
+    if not services.password_change_needed(request.user):
+        return redirect("dashboard")
+    return _password_change(request, template="accounts/password_change_required.html", title="Change your password")
+
+
+# Team ----------------------------------------------------------------------------
+
+
+@permission_required("team.view", raise_exception=True)
+def team_view(request):
+    can_manage = request.user.has_perm("team.manage")
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "title": "Team",
+            "members": selectors.team_list(),
+            "invite_form": forms.InviteForm(acting_user=request.user) if can_manage else None,
+        },
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def team_invite_view(request):
+    form = forms.InviteForm(request.POST, acting_user=request.user)
+    if form.is_valid():
+        try:
+            user, _link = services.member_invite(acting_user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("accounts:team")
+    return render(
+        request,
+        "accounts/team.html",
+        {"title": "Team", "members": selectors.team_list(), "invite_form": form},
+        status=400,
+    )
+
+
+@permission_required("team.view", raise_exception=True)
+def member_view(request, pk):
+    member = get_object_or_404(User, pk=pk)
+    can_manage = request.user.has_perm("team.manage") and can_manage_role(request.user.role, member.role)
+    return render(
+        request,
+        "accounts/member.html",
+        {
+            "title": member.get_full_name(),
+            "member": member,
+            "can_manage": can_manage,
+            "role_form": forms.RoleForm(acting_user=request.user, initial={"role": member.role})
+            if can_manage
+            else None,
+            "events": event_list(actor=member, limit=10),
+        },
+    )
+
+
+def _member_action(request, pk, action, success: str):
+    member = get_object_or_404(User, pk=pk)
+    try:
+        action(member)
+    except (ValidationError, PermissionDenied) as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, success.format(email=member.email))
+    return redirect("accounts:member", pk=member.pk)
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_role_view(request, pk):
+    form = forms.RoleForm(request.POST, acting_user=request.user)
+    if not form.is_valid():
+        messages.error(request, "Choose a role you are allowed to give.")
+        return redirect("accounts:member", pk=pk)
+    role = form.cleaned_data["role"]
+    return _member_action(
+        request,
+        pk,
+        lambda member: services.member_role_change(user=member, role=role, acting_user=request.user),
+        "The role of {email} is now " + dict(form.fields["role"].choices)[role] + ".",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_deactivate_view(request, pk):
+    return _member_action(
+        request,
+        pk,
+        lambda member: services.member_deactivate(user=member, acting_user=request.user),
+        "{email} is deactivated and was signed out everywhere.",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_reactivate_view(request, pk):
+    return _member_action(
+        request,
+        pk,
+        lambda member: services.member_reactivate(user=member, acting_user=request.user),
+        "{email} is active again.",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_reinvite_view(request, pk):
+    return _member_action(
+        request,
+        pk,
+        lambda member: services.member_invite(email=member.email, role=member.role, acting_user=request.user),
+        "A new invitation was sent to {email}; the earlier link no longer works.",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_require_password_change_view(request, pk):
+    return _member_action(
+        request,
+        pk,
+        lambda member: services.password_change_require(user=member, acting_user=request.user),
+        "{email} must change their password at next sign-in.",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def team_require_password_change_view(request):
+    count = services.password_change_require(acting_user=request.user)
+    messages.success(request, f"{count} members must change their password at next sign-in.")
+    return redirect(reverse("security:settings") + "#password-policy")
+
+
+# Dashboard -----------------------------------------------------------------------
+
+
+def dashboard_view(request):
+    if not request.user.has_perm("dashboard.view"):
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "title": "Dashboard",
+            "by_role": selectors.members_by_role_and_status(),
+            "policy": selectors.password_policy_get(),
+            "policy_rules": help_texts(),
+            "events": event_list(limit=10),
+        },
+    )
