@@ -45,15 +45,23 @@ def check_password_validators(app_configs, **kwargs):
 
 
 @register(Tags.security)
-def check_password_change_middleware(app_configs, **kwargs):
+def check_sign_in_middleware(app_configs, **kwargs):
+    """The sign-in steps and session limits need their middleware, after the ones they read."""
     middleware = list(getattr(settings, "MIDDLEWARE", []))
-    name = "accounts.middleware.PasswordChangeRequiredMiddleware"
-    auth = "django.contrib.auth.middleware.AuthenticationMiddleware"
-    if name not in middleware or auth not in middleware or middleware.index(name) < middleware.index(auth):
+    order = [
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "accounts.middleware.SessionLimitsMiddleware",
+        "accounts.middleware.RequiredStepMiddleware",
+    ]
+    positions = [middleware.index(name) if name in middleware else -1 for name in order]
+    if -1 in positions or positions != sorted(positions):
         return [
             Error(
-                f"{name} must be in MIDDLEWARE, after {auth}.",
-                hint="Without it, members required to change their password can skip the change.",
+                "The sign-in middleware is missing or out of order.",
+                hint="MIDDLEWARE must contain, in this order: " + ", ".join(order) + ".",
                 id="accounts.E002",
             )
         ]

@@ -17,3 +17,15 @@ def panel_base_url() -> str:
 
 def organisation_name() -> str:
     return getattr(settings, "ORGANISATION_NAME", "Modyo")
+
+
+def lockout_failure_limit() -> int:
+    return getattr(settings, "LOCKOUT_FAILURE_LIMIT", 5)
+
+
+def lockout_cooloff() -> timedelta:
+    return timedelta(minutes=getattr(settings, "LOCKOUT_COOLOFF_MINUTES", 15))
+
+
+def reauthentication_max_age() -> timedelta:
+    return timedelta(minutes=getattr(settings, "REAUTHENTICATION_MAX_AGE_MINUTES", 15))

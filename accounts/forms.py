@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
-from .models import MAX_PASSWORD_LENGTH, PasswordPolicy, User
+from .models import MAX_PASSWORD_LENGTH, PasswordPolicy, SignInPolicy, User
 from .roles import MANAGEABLE_ROLES, Role
 from .validators import help_texts
 
@@ -169,3 +169,79 @@ class PasswordPolicyForm(forms.ModelForm):
             ),
         }
         widgets = {"min_length": forms.NumberInput(attrs={"min": 8, "max": MAX_PASSWORD_LENGTH})}
+
+
+class SecondStepForm(forms.Form):
+    code = forms.CharField(
+        label="Authentication code or recovery code",
+        max_length=32,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class EnrolmentForm(forms.Form):
+    code = forms.CharField(
+        label="6-digit code from the app",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class TwoFactorDisableForm(forms.Form):
+    password = forms.CharField(
+        label="Current password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    code = forms.CharField(
+        label="Authentication code",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ReauthenticationForm(forms.Form):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label="Authentication code or recovery code",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, with_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
+
+
+class TwoFactorPolicyForm(forms.ModelForm):
+    class Meta:
+        model = SignInPolicy
+        fields = list(SignInPolicy.TWO_FACTOR_FIELDS)
+        labels = {
+            "two_factor_required": "Require two-step authentication for all team members",
+            "two_factor_grace_days": "Grace period (days)",
+        }
+
+
+class LockoutPolicyForm(forms.ModelForm):
+    class Meta:
+        model = SignInPolicy
+        fields = list(SignInPolicy.LOCKOUT_FIELDS)
+        labels = {
+            "lockout_failure_limit": "Failed sign-ins before lockout",
+            "lockout_cooloff_minutes": "Lockout duration (minutes)",
+        }
+
+
+class SessionPolicyForm(forms.ModelForm):
+    class Meta:
+        model = SignInPolicy
+        fields = list(SignInPolicy.SESSION_FIELDS)
+        labels = {
+            "session_absolute_minutes": "Absolute session lifetime (minutes)",
+            "session_idle_minutes": "Inactivity timeout (minutes)",
+        }

@@ -1,24 +1,100 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from .services import password_change_needed
+from . import sessions, two_factor
+from .services import password_change_needed, session_expired_record, user_session_touch
 
-# Pages a member who must change password may still open.
-_ALLOWED_URL_NAMES = {"accounts:password_change_required", "accounts:logout"}
+_EXPIRY_MESSAGES = {
+    "absolute": "Your session reached its maximum length. Sign in again to continue.",
+    "idle": "Your session ended after a period of inactivity. Sign in again to continue.",
+}
 
 
-class PasswordChangeRequiredMiddleware:
-    """Send members who must change their password to the change page first."""
+def _login_url_with_next(request) -> str:
+    next_url = request.get_full_path() if request.method == "GET" else request.META.get("HTTP_REFERER", "")
+    return reverse("accounts:login") + ("?" + urlencode({"next": next_url}) if next_url else "")
+
+
+class SessionLimitsMiddleware:
+    """End sessions past the policy's absolute lifetime or inactivity timeout, on the server."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and password_change_needed(user):
-            allowed = {reverse(name) for name in _ALLOWED_URL_NAMES}
-            if request.path not in allowed and not request.path.startswith("/static/"):
-                return redirect("accounts:password_change_required")
+        if user is not None and user.is_authenticated:
+            reason = sessions.expiry_reason(request.session)
+            if reason is not None:
+                session_expired_record(user=user, session_key=request.session.session_key, reason=reason)
+                logout(request)
+                messages.info(request, _EXPIRY_MESSAGES[reason])
+                return redirect(_login_url_with_next(request))
+            if sessions.touch(request.session):
+                user_session_touch(session_key=request.session.session_key)
         return self.get_response(request)
+
+
+# Each step: the url names still open while it is pending, and where to send the member.
+_STEP_PAGES = {
+    "second_step": ({"accounts:login_verify", "accounts:logout"}, "accounts:login_verify"),
+    "enrolment": (
+        {
+            "accounts:two_factor",
+            "accounts:two_factor_enrol",
+            "accounts:two_factor_qr",
+            "accounts:two_factor_recovery_codes",
+            "accounts:two_factor_recovery_codes_download",
+            "accounts:logout",
+        },
+        "accounts:two_factor_enrol",
+    ),
+    "password_change": (
+        {"accounts:password_change_required", "accounts:logout"},
+        "accounts:password_change_required",
+    ),
+}
+
+
+def required_step(request) -> str | None:
+    """Return the step a signed-in member must finish before anything else opens."""
+    user = request.user
+    if two_factor.is_enabled(user):
+        if not user.is_verified():
+            return "second_step"
+    else:
+        enrolment_required, grace_days_left = two_factor.enforcement_state(user)
+        if enrolment_required:
+            return "enrolment"
+        request.two_factor_grace_days_left = grace_days_left
+    if password_change_needed(user):
+        return "password_change"
+    return None
+
+
+class RequiredStepMiddleware:
+    """Hold a signed-in member at the second step, at enforced enrolment, or at a required password change."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        step = required_step(request)
+        if step is None:
+            return None
+        allowed, target = _STEP_PAGES[step]
+        if request.resolver_match.view_name in allowed:
+            return None
+        next_url = request.get_full_path() if request.method == "GET" else ""
+        return redirect(reverse(target) + ("?" + urlencode({"next": next_url}) if next_url else ""))

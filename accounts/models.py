@@ -226,3 +226,68 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of {self.user}"
+
+
+MINUTES_PER_WEEK = 60 * 24 * 7
+
+
+class SignInPolicy(models.Model):
+    """Two-step enforcement, lockout and session limits: a single row.
+
+    An empty lockout field means "the default from the environment".
+    """
+
+    two_factor_required = models.BooleanField(
+        default=False, help_text="Require two-step authentication of every team member."
+    )
+    two_factor_grace_days = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(90)],
+        help_text="Days members without a device may still work (with a reminder) after enforcement starts.",
+    )
+    two_factor_enforced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When enforcement was last switched on; the grace period counts from here."
+    )
+    lockout_failure_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3), MaxValueValidator(20)],
+        help_text="Failed sign-ins (per account and IP) before a lockout, 3 to 20; empty = environment default.",
+    )
+    lockout_cooloff_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text="Minutes a lockout lasts, 1 to 1440; empty = environment default.",
+    )
+    session_absolute_minutes = models.PositiveIntegerField(
+        default=24 * 60,
+        validators=[MinValueValidator(5), MaxValueValidator(2 * MINUTES_PER_WEEK)],
+        help_text="A session ends this many minutes after sign-in, whatever the activity (5 min to 2 weeks).",
+    )
+    session_idle_minutes = models.PositiveIntegerField(
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(2 * MINUTES_PER_WEEK)],
+        help_text="A session ends after this many minutes without a request (5 min to 2 weeks).",
+    )
+    updated_at = models.DateTimeField(default=timezone.now, help_text="When the policy last changed.")
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Who last changed it."
+    )
+
+    TWO_FACTOR_FIELDS = ("two_factor_required", "two_factor_grace_days")
+    LOCKOUT_FIELDS = ("lockout_failure_limit", "lockout_cooloff_minutes")
+    SESSION_FIELDS = ("session_absolute_minutes", "session_idle_minutes")
+
+    class Meta:
+        verbose_name_plural = "sign-in policy"
+
+    def __str__(self) -> str:
+        return "sign-in policy"
+
+    @property
+    def activity_label(self) -> str:
+        return "Sign-in policy"
+
+    def values(self, fields) -> dict:
+        return {name: getattr(self, name) for name in fields}

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
-from . import services
+from . import lockout, services
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.sign_in_failed")
 def record_sign_in_failure(sender, credentials, request=None, **kwargs):
     services.sign_in_failure_record(email=credentials.get("username") or credentials.get("email") or "")
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.locked_out")
+def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    lockout.locked_out_record(email=username or "", ip_address=ip_address)

@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from datetime import timedelta
 
-from .models import PasswordPolicy, User
+import ua_parser
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import PasswordPolicy, SignInPolicy, User, UserSession
 from .roles import Role
 
 POLICY_CACHE_KEY = "accounts:password_policy:v1"
+SIGN_IN_POLICY_CACHE_KEY = "accounts:sign_in_policy:v1"
+
+
+def _singleton(model, cache_key: str):
+    """Return the single row of ``model``, from the cache when possible.
+
+    Reads inside a transaction bypass the cache: the row may hold changes
+    that are not committed yet, which other processes must not see.
+    """
+    if connection.in_atomic_block:
+        return model.objects.order_by("pk").first() or model.objects.get_or_create(pk=1)[0]
+    row = cache.get(cache_key)
+    if row is None:
+        row = model.objects.order_by("pk").first() or model.objects.get_or_create(pk=1)[0]
+        cache.set(cache_key, row, timeout=300)
+    return row
 
 
 def password_policy_get() -> PasswordPolicy:
-    """Return the policy in force (cached; the cache is cleared on change)."""
-    policy = cache.get(POLICY_CACHE_KEY)
-    if policy is None:
-        policy = PasswordPolicy.objects.order_by("pk").first() or PasswordPolicy.objects.get_or_create(pk=1)[0]
-        cache.set(POLICY_CACHE_KEY, policy, timeout=300)
-    return policy
+    """Return the password policy in force (cached; the cache is cleared on change)."""
+    return _singleton(PasswordPolicy, POLICY_CACHE_KEY)
+
+
+def sign_in_policy_get() -> SignInPolicy:
+    """Return the two-step, lockout and session policy (cached; the cache is cleared on change)."""
+    return _singleton(SignInPolicy, SIGN_IN_POLICY_CACHE_KEY)
 
 
 def password_compliance_counts(*, policy: PasswordPolicy | None = None) -> dict[str, int]:
@@ -54,3 +77,42 @@ def members_by_role_and_status() -> list[dict]:
             }
         )
     return rows
+
+
+def user_sessions_active(*, user: User) -> list:
+    """Return the user's sessions still alive under the session policy, newest first, with browser and OS."""
+    policy = sign_in_policy_get()
+    now = timezone.now()
+    rows = list(
+        UserSession.objects.filter(
+            user=user,
+            created_at__gt=now - timedelta(minutes=policy.session_absolute_minutes),
+            last_seen_at__gt=now - timedelta(minutes=policy.session_idle_minutes),
+        ).order_by("-last_seen_at")
+    )
+    alive = set(
+        Session.objects.filter(session_key__in=[row.session_key for row in rows], expire_date__gt=now).values_list(
+            "session_key", flat=True
+        )
+    )
+    sessions = [row for row in rows if row.session_key in alive]
+    for row in sessions:
+        parsed = ua_parser.parse(row.user_agent or "")
+        row.browser = parsed.user_agent.family if parsed.user_agent else "Unknown browser"
+        row.os = parsed.os.family if parsed.os else "unknown system"
+    return sessions
+
+
+# NIST SP 800-63B AAL2 limits for reauthentication.
+AAL2_ABSOLUTE_MINUTES = 24 * 60
+AAL2_IDLE_MINUTES = 60
+
+
+def session_limit_warnings(policy: SignInPolicy) -> list[str]:
+    """Return warnings for session limits beyond NIST SP 800-63B's AAL2 limits (allowed, but flagged)."""
+    warnings = []
+    if policy.session_absolute_minutes > AAL2_ABSOLUTE_MINUTES:
+        warnings.append("The absolute lifetime is longer than 24 hours, the NIST SP 800-63B limit at AAL2.")
+    if policy.session_idle_minutes > AAL2_IDLE_MINUTES:
+        warnings.append("The inactivity timeout is longer than 1 hour, the NIST SP 800-63B limit at AAL2.")
+    return warnings

@@ -24,11 +24,12 @@ from .models import (
     PasswordHistory,
     PasswordPolicy,
     SetupToken,
+    SignInPolicy,
     User,
     UserSession,
 )
 from .roles import Role, can_manage_role
-from .selectors import POLICY_CACHE_KEY, password_policy_get
+from .selectors import POLICY_CACHE_KEY, SIGN_IN_POLICY_CACHE_KEY, password_policy_get, sign_in_policy_get
 from .validators import policy_errors
 
 
@@ -101,6 +102,10 @@ def member_invite(*, email: str, role: str, full_name: str = "", acting_user: Us
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user is not None and user.status != User.Status.INVITED:
         raise ValidationError({"email": f"{email} is already on the team."}, code="email_taken")
+    if user is not None:
+        # Re-inviting changes the pending role: the actor must be allowed to manage the current one too.
+        _authorize_member_change(acting_user=acting_user, user=user)
+    role_before = user.role if user is not None else None
     if user is None:
         user = User(email=email, full_name=full_name.strip(), role=role, joined_at=None)
         user.set_unusable_password()
@@ -124,7 +129,7 @@ def member_invite(*, email: str, role: str, full_name: str = "", acting_user: Us
         action="member.invited",
         actor=acting_user,
         target=user,
-        changes={"role": [None, role], "expires_at": [None, invitation.expires_at.isoformat()]},
+        changes={"role": [role_before, role], "expires_at": [None, invitation.expires_at.isoformat()]},
     )
     transaction.on_commit(lambda: _send_invitation(user=user, link=link, inviter=acting_user, invitation=invitation))
     return user, link
@@ -428,3 +433,107 @@ def setup_complete(*, token: str, email: str, password: str, full_name: str = ""
     user = member_create(email=email, password=password, full_name=full_name, role=Role.OWNER)
     SetupToken.objects.all().delete()
     return user
+
+
+# Sign-in policy: two-step enforcement, lockout, session limits -----------------
+
+
+def _sign_in_policy_update(*, acting_user: User, fields: dict, allowed: tuple[str, ...], action: str) -> SignInPolicy:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(f"Unknown options: {', '.join(sorted(unknown))}.")
+    policy = SignInPolicy.objects.select_for_update().filter(pk=sign_in_policy_get().pk).first()
+    if policy is None:
+        policy = SignInPolicy.objects.create(pk=1)
+    before = policy.values(allowed)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean(exclude=["updated_by"])
+    after = policy.values(allowed)
+    if after == before:
+        return policy
+    if action == "settings.two_factor.updated" and after["two_factor_required"] and not before["two_factor_required"]:
+        policy.two_factor_enforced_at = timezone.now()
+    policy.updated_at = timezone.now()
+    policy.updated_by = acting_user
+    policy.save()
+    changes = {name: [before[name], after[name]] for name in allowed if before[name] != after[name]}
+    event_record(action=action, actor=acting_user, target=policy, changes=changes)
+    transaction.on_commit(lambda: cache.delete(SIGN_IN_POLICY_CACHE_KEY))
+    return policy
+
+
+@transaction.atomic
+def two_factor_policy_update(*, acting_user: User, **fields) -> SignInPolicy:
+    """Require (or stop requiring) two-step authentication of everyone, with a grace period."""
+    return _sign_in_policy_update(
+        acting_user=acting_user,
+        fields=fields,
+        allowed=SignInPolicy.TWO_FACTOR_FIELDS,
+        action="settings.two_factor.updated",
+    )
+
+
+@transaction.atomic
+def lockout_policy_update(*, acting_user: User, **fields) -> SignInPolicy:
+    """Change how many failed sign-ins lock an account and IP out, and for how long."""
+    return _sign_in_policy_update(
+        acting_user=acting_user, fields=fields, allowed=SignInPolicy.LOCKOUT_FIELDS, action="settings.lockout.updated"
+    )
+
+
+@transaction.atomic
+def session_policy_update(*, acting_user: User, **fields) -> SignInPolicy:
+    """Change the absolute session lifetime and the inactivity timeout."""
+    return _sign_in_policy_update(
+        acting_user=acting_user, fields=fields, allowed=SignInPolicy.SESSION_FIELDS, action="settings.sessions.updated"
+    )
+
+
+# Listing and ending sessions -------------------------------------------------------
+
+
+@transaction.atomic
+def user_session_revoke(*, session: UserSession, acting_user: User) -> None:
+    """End one session at once (one's own, or anyone's for those who manage the member)."""
+    if session.user_id != acting_user.pk:
+        _authorize_member_change(acting_user=acting_user, user=session.user)
+    _session_store()(session_key=session.session_key).delete()
+    session.delete()
+    event_record(
+        action="session.revoked",
+        actor=acting_user,
+        target=session.user,
+        changes={"sessions_ended": 1, "session": f"signed in {session.created_at.isoformat()}"},
+    )
+
+
+@transaction.atomic
+def user_sessions_revoke_all(*, user: User, acting_user: User, keep_session_key: str | None = None) -> int:
+    """End every session of ``user`` but ``keep_session_key``; return how many."""
+    if user.pk != acting_user.pk:
+        _authorize_member_change(acting_user=acting_user, user=user)
+    ended = user_sessions_end(user=user, keep_session_key=keep_session_key)
+    event_record(action="session.revoked", actor=acting_user, target=user, changes={"sessions_ended": ended})
+    return ended
+
+
+def user_session_touch(*, session_key: str) -> None:
+    UserSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
+
+
+def reauthentication_record(*, user: User) -> None:
+    event_record(action="auth.reauthenticated", actor=user, target=user)
+
+
+def session_expired_record(*, user: User, session_key: str | None, reason: str) -> None:
+    with transaction.atomic():
+        if session_key:
+            UserSession.objects.filter(session_key=session_key).delete()
+        event_record(action="auth.session_expired", actor=user, target=user, changes={"reason": reason})
+
+
+def user_session_rekey(*, old_key: str | None, new_key: str) -> None:
+    """Follow a session whose key was rotated (after the second step)."""
+    if old_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key, last_seen_at=timezone.now())

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import session_views, two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("login/verify/", two_factor_views.login_verify_view, name="login_verify"),
+    path("reauthenticate/", two_factor_views.reauthenticate_view, name="reauthenticate"),
     path("setup/<str:token>/", views.setup_view, name="setup"),
     path("invite/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -17,6 +19,23 @@ urlpatterns = [
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/password/", views.password_change_view, name="password_change"),
+    path("profile/two-step/", two_factor_views.two_factor_view, name="two_factor"),
+    path("profile/two-step/enrol/", two_factor_views.two_factor_enrol_view, name="two_factor_enrol"),
+    path("profile/two-step/qr.svg", two_factor_views.two_factor_qr_view, name="two_factor_qr"),
+    path(
+        "profile/two-step/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes_view,
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "profile/two-step/recovery-codes/download/",
+        two_factor_views.two_factor_recovery_codes_download_view,
+        name="two_factor_recovery_codes_download",
+    ),
+    path("profile/two-step/disable/", two_factor_views.two_factor_disable_view, name="two_factor_disable"),
+    path("profile/sessions/", session_views.sessions_view, name="sessions"),
+    path("profile/sessions/<int:pk>/sign-out/", session_views.session_revoke_view, name="session_revoke"),
+    path("profile/sessions/sign-out-others/", session_views.sessions_revoke_others_view, name="sessions_revoke_others"),
     path("password/change-required/", views.password_change_required_view, name="password_change_required"),
     path("team/", views.team_view, name="team"),
     path("team/invite/", views.team_invite_view, name="team_invite"),
@@ -26,6 +45,9 @@ urlpatterns = [
     path("team/<int:pk>/deactivate/", views.member_deactivate_view, name="member_deactivate"),
     path("team/<int:pk>/reactivate/", views.member_reactivate_view, name="member_reactivate"),
     path("team/<int:pk>/reinvite/", views.member_reinvite_view, name="member_reinvite"),
+    path("team/<int:pk>/sign-out/", session_views.member_sign_out_view, name="member_sign_out"),
+    path("team/<int:pk>/two-step/reset/", session_views.member_two_factor_reset_view, name="member_two_factor_reset"),
+    path("team/<int:pk>/unlock/", session_views.member_unlock_view, name="member_unlock"),
     path(
         "team/<int:pk>/require-password-change/",
         views.member_require_password_change_view,

@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from activity import context as activity_context
 from activity.selectors import event_list
 
-from . import forms, selectors, services
+from . import forms, lockout, selectors, services, sessions, two_factor
 from .models import User
+from .reauth import reauthentication_required
 from .roles import can_manage_role
 from .validators import help_texts
 
@@ -38,6 +40,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         auth_login(self.request, user)  # rotates the session key
+        sessions.start(self.request.session)
         context = activity_context.current()
         services.sign_in_record(
             user=user,
@@ -46,7 +49,15 @@ class LoginView(auth_views.LoginView):
             ip_address=context.ip_address,
             user_agent=context.user_agent,
         )
+        if two_factor.is_enabled(user):
+            return redirect(reverse("accounts:login_verify") + "?" + urlencode({"next": self.get_success_url()}))
         return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The page the member wanted survives an expired session.
+        context["next"] = self.get_redirect_url()
+        return context
 
 
 @require_POST
@@ -173,6 +184,7 @@ def team_view(request):
         {
             "title": "Team",
             "members": selectors.team_list(),
+            "two_factor_ids": two_factor.enabled_user_ids(selectors.team_list()),
             "invite_form": forms.InviteForm(acting_user=request.user) if can_manage else None,
         },
     )
@@ -208,6 +220,8 @@ def member_view(request, pk):
         {
             "title": member.get_full_name(),
             "member": member,
+            "two_factor_enabled": two_factor.is_enabled(member),
+            "locked": lockout.is_locked(member.email),
             "can_manage": can_manage,
             "role_form": forms.RoleForm(acting_user=request.user, initial={"role": member.role})
             if can_manage
@@ -230,6 +244,7 @@ def _member_action(request, pk, action, success: str):
 
 @require_POST
 @permission_required("team.manage", raise_exception=True)
+@reauthentication_required
 def member_role_view(request, pk):
     form = forms.RoleForm(request.POST, acting_user=request.user)
     if not form.is_valid():

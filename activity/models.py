@@ -15,6 +15,9 @@ class EventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Activity events are append-only; use `manage.py activity_prune` to archive old ones.")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Activity events are append-only and cannot be updated.")
+
     update.queryset_only = True
     delete.queryset_only = True
 
@@ -55,12 +58,17 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-sequence"]
+        # Newest first by time; the sequence breaks ties between events of the
+        # same microsecond. Each index ends with (created_at, sequence) so that
+        # a filtered page is one ordered index range scan, whatever the depth.
+        ordering = ["-created_at", "-sequence"]
         indexes = [
-            models.Index(fields=["created_at"], name="activity_created_idx"),
-            models.Index(fields=["actor", "created_at"], name="activity_actor_created_idx"),
-            models.Index(fields=["action", "created_at"], name="activity_action_created_idx"),
-            models.Index(fields=["target_type", "target_id", "created_at"], name="activity_target_created_idx"),
+            models.Index(fields=["created_at", "sequence"], name="activity_time_idx"),
+            models.Index(fields=["actor", "created_at", "sequence"], name="activity_actor_time_idx"),
+            models.Index(fields=["action", "created_at", "sequence"], name="activity_action_time_idx"),
+            models.Index(
+                fields=["target_type", "target_id", "created_at", "sequence"], name="activity_target_time_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,9 +92,17 @@ class Event(models.Model):
             return None
 
     @property
+    def actor_display(self) -> str:
+        """Return who acted: the email as it was, or who stands in when there was no actor."""
+        if self.actor_label:
+            return self.actor_label
+        # Failed sign-ins come from someone not signed in; everything else without an actor is the system.
+        return "Anonymous" if self.action.startswith("auth.") else "System"
+
+    @property
     def sentence(self) -> str:
         event_type = self.event_type
-        actor = self.actor_label or "System"
+        actor = self.actor_display
         target = self.target_label or self.target_id or ""
         if event_type is None:
             return f"{actor}: {self.action} {target}".strip()
@@ -101,3 +117,29 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"chain head at {self.last_sequence}"
+
+
+class RetentionSetting(models.Model):
+    """How long events are kept: a single row; empty ``keep_days`` keeps them forever."""
+
+    keep_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days an event is kept before `activity_prune` archives and removes it; empty keeps it forever.",
+    )
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="When the retention last changed.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last changed the retention.",
+    )
+
+    def __str__(self) -> str:
+        return "keep forever" if self.keep_days is None else f"keep {self.keep_days} days"
+
+    @property
+    def activity_label(self) -> str:
+        return "Activity log retention"

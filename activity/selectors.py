@@ -1,16 +1,226 @@
-"""Reads of the activity log shared by pages, the API and exports."""
+"""Reads of the activity log shared by pages, exports and commands."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from .models import Event
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from . import registry
+from .models import Event, RetentionSetting
+
+SYSTEM_ACTOR = "system"
+EXPORT_FIELDS = (
+    "sequence",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "changes",
+    "ip_address",
+    "user_agent",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What an auditor narrowed the log to; empty values do not filter.
+
+    ``since`` is inclusive and ``until`` exclusive, both timezone-aware.
+    ``actor`` is an email address, or ``"system"`` for events without an actor.
+    """
+
+    actor: str = ""
+    action: str = ""
+    group: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    ip_address: str = ""
+    text: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Position after which the next (older) page starts: time first, sequence for ties."""
+
+    created_at: datetime
+    sequence: int
+
+    def encode(self) -> str:
+        micros = (self.created_at - _EPOCH) // timedelta(microseconds=1)
+        return f"{micros}-{self.sequence}"
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor:
+        match = _CURSOR.match(value or "")
+        if not match:
+            raise InvalidCursor("This page link is damaged; start again from the newest events.")
+        try:
+            created_at = _EPOCH + timedelta(microseconds=int(match[1]))
+        except OverflowError:
+            raise InvalidCursor("This page link is damaged; start again from the newest events.") from None
+        return cls(created_at=created_at, sequence=int(match[2]))
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[Event]
+    next_cursor: Cursor | None
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_cursor is not None
+
+
+def events_filtered(filters: EventFilters) -> QuerySet[Event]:
+    """Return the events matching ``filters``, newest first."""
+    events = Event.objects.all()
+    if filters.actor:
+        events = events.filter(_actor_q(filters.actor))
+    if filters.action:
+        events = events.filter(action=filters.action)
+    elif filters.group:
+        events = events.filter(action__in=[t.name for t in registry.all_types() if t.group == filters.group])
+    if filters.target_type:
+        events = events.filter(target_type=filters.target_type)
+    if filters.target_id:
+        events = events.filter(target_id=filters.target_id)
+    if filters.since:
+        events = events.filter(created_at__gte=filters.since)
+    if filters.until:
+        events = events.filter(created_at__lt=filters.until)
+    if filters.ip_address:
+        events = events.filter(ip_address=filters.ip_address)
+    if filters.text:
+        events = events.filter(target_label__icontains=filters.text)
+    return events.order_by("-created_at", "-sequence")
+
+
+def _actor_q(actor: str) -> Q:
+    if actor == SYSTEM_ACTOR:
+        return Q(actor__isnull=True, actor_label="")
+    user = get_user_model().objects.filter(email__iexact=actor).only("pk").first()
+    if user is not None:
+        return Q(actor_id=user.pk)
+    # A former address: the label kept the email as it was at the time.
+    return Q(actor_label=actor.lower())
+
+
+def _after(events: QuerySet[Event], cursor: Cursor) -> QuerySet[Event]:
+    # The redundant created_at__lte bounds the index range scan; the OR only
+    # separates events that share the cursor's microsecond.
+    return events.filter(created_at__lte=cursor.created_at).filter(
+        Q(created_at__lt=cursor.created_at) | Q(sequence__lt=cursor.sequence)
+    )
+
+
+def event_page(filters: EventFilters, *, cursor: Cursor | None = None, limit: int = 50) -> Page:
+    """Return one page of matching events, and the cursor of the next one if there is more.
+
+    Keyset pagination: no OFFSET and no count, so every page costs the same
+    however deep it is and however large the log.
+    """
+    events = events_filtered(filters)
+    if cursor is not None:
+        events = _after(events, cursor)
+    rows = list(events.defer("user_agent", "prev_hash")[: limit + 1])
+    if len(rows) <= limit:
+        return Page(rows, None)
+    last = rows[limit - 1]
+    return Page(rows[:limit], Cursor(last.created_at, last.sequence))
+
+
+def event_get(sequence: int) -> Event:
+    return Event.objects.select_related("actor").get(sequence=sequence)
 
 
 def event_list(*, actor=None, limit: int | None = None) -> QuerySet[Event]:
-    events = Event.objects.select_related("actor").order_by("-sequence")
+    events = Event.objects.order_by("-created_at", "-sequence")
     if actor is not None:
         events = events.filter(actor=actor)
     if limit is not None:
         events = events[:limit]
     return events
+
+
+def sign_in_history(*, user, limit: int = 20) -> list[Event]:
+    """Return the member's own sign-ins, failed attempts and sign-outs, newest first."""
+    names = [t.name for t in registry.all_types() if t.group == "auth"]
+    events = Event.objects.filter(target_type="user", target_id=str(user.pk), action__in=names)
+    return list(events.order_by("-created_at", "-sequence")[:limit])
+
+
+def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_size: int = 2000) -> Iterator[dict]:
+    """Yield the events as plain dicts, in batches by keyset, so memory stays flat for any size.
+
+    ``order`` is ``"time"`` (newest first, as the pages) or ``"chain"`` (oldest first by sequence).
+    """
+    if order == "chain":
+        events = events.order_by("sequence")
+        last_sequence = None
+        while True:
+            batch = events if last_sequence is None else events.filter(sequence__gt=last_sequence)
+            rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
+            yield from (_export_row(row) for row in rows)
+            if len(rows) < batch_size:
+                return
+            last_sequence = rows[-1]["sequence"]
+    events = events.order_by("-created_at", "-sequence")
+    cursor = None
+    while True:
+        batch = events if cursor is None else _after(events, cursor)
+        rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
+        yield from (_export_row(row) for row in rows)
+        if len(rows) < batch_size:
+            return
+        cursor = Cursor(rows[-1]["created_at"], rows[-1]["sequence"])
+
+
+def _export_row(row: dict) -> dict:
+    row["created_at"] = row["created_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    row["actor_id"] = None if row["actor_id"] is None else str(row["actor_id"])
+    return row
+
+
+def events_per_day(filters: EventFilters, *, start: date, end: date, tz: tzinfo) -> list[tuple[date, int]]:
+    """Return (day, count) for every day from ``start`` to ``end`` inclusive, in ``tz``, zeros included."""
+    events = events_filtered(filters).order_by()
+    counts = dict(
+        events.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    return [
+        (start + timedelta(days=n), counts.get(start + timedelta(days=n), 0)) for n in range((end - start).days + 1)
+    ]
+
+
+def chain_last_verification() -> Event | None:
+    return Event.objects.filter(action="activity.verified").order_by("-created_at", "-sequence").first()
+
+
+def retention_get() -> RetentionSetting:
+    return RetentionSetting.objects.filter(pk=1).first() or RetentionSetting(pk=1)

@@ -1,16 +1,33 @@
-"""Recording activity events: the one function every other app calls."""
+"""Every write of the activity log.
+
+`event_record` is the one function every other app calls; the rest serve the
+management commands and the retention setting.
+"""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import os
+import random
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from . import context, registry
-from .chain import GENESIS_HASH, compute_hash
-from .models import ChainHead, Event
+from . import conf, context, registry
+from .chain import GENESIS_HASH, Verification, compute_hash
+from .models import ChainHead, Event, RetentionSetting
+from .selectors import event_export_rows, retention_get
 
 REDACTED = "[redacted]"
 # Keys whose values are secrets wherever they appear in ``changes``.
@@ -104,3 +121,264 @@ def _locked_head() -> ChainHead:
         ChainHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH})
         head = ChainHead.objects.select_for_update().get(pk=1)
     return head
+
+
+# Verification ------------------------------------------------------------------
+
+
+def chain_verification_record(*, result: Verification, actor: Any = None) -> Event:
+    """Append the outcome of a chain verification, so the log shows when it was last checked."""
+    changes: dict[str, Any] = {"result": "intact" if result.ok else "broken", "checked": result.checked}
+    if not result.ok:
+        changes.update(broken_at=result.broken_at, problem=result.problem)
+    return event_record(
+        action="activity.verified",
+        actor=actor,
+        target_type="activity_log",
+        target_label="activity log",
+        changes=changes,
+    )
+
+
+# Retention ---------------------------------------------------------------------
+
+
+def retention_update(*, acting_user: Any, keep_days: int | None) -> RetentionSetting:
+    """Keep events forever (``keep_days=None``) or for ``keep_days`` days."""
+    if keep_days is not None and not conf.MIN_RETENTION_DAYS <= keep_days <= conf.MAX_RETENTION_DAYS:
+        raise ValidationError(
+            {
+                "keep_days": f"Keep events for at least {conf.MIN_RETENTION_DAYS} days "
+                f"and at most {conf.MAX_RETENTION_DAYS}; {keep_days} is out of range."
+            },
+            code="retention_out_of_range",
+        )
+    with transaction.atomic():
+        RetentionSetting.objects.get_or_create(pk=1)
+        setting = RetentionSetting.objects.select_for_update().get(pk=1)
+        if setting.keep_days == keep_days:
+            return setting
+        before = setting.keep_days
+        setting.keep_days = keep_days
+        setting.updated_at = timezone.now()
+        setting.updated_by = acting_user
+        setting.save()
+        event_record(
+            action="settings.activity_retention.updated",
+            actor=acting_user,
+            target=setting,
+            changes={"keep_days": [before, keep_days]},
+        )
+    return setting
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    first_sequence: int
+    through_sequence: int
+    count: int
+    archive: Path
+    event: Event
+
+
+def events_prune(*, now: datetime | None = None, archive_dir: Path | None = None) -> PruneResult | None:
+    """Archive and remove the events older than the retention; return None when nothing is due.
+
+    Only a prefix of the chain is removed (every event up to the oldest one
+    still within the retention), so the kept events still verify: the
+    ``activity.pruned`` event records the last removed hash they link to.
+    The archive, a gzip-compressed JSON Lines file, is complete on disk before
+    any row is removed.
+    """
+    keep_days = retention_get().keep_days
+    if keep_days is None:
+        return None
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days)
+    span = _prune_span(cutoff)
+    if span is None:
+        return None
+    first, through = span
+    archive = _archive_write(first=first, through=through, directory=archive_dir or conf.archive_dir())
+    try:
+        with transaction.atomic():
+            _locked_head()
+            if _prune_span(cutoff) != span:
+                raise RuntimeError("Another prune ran at the same time; run activity_prune again.")
+            last = Event.objects.filter(sequence=through).values("hash", "created_at").get()
+            first_time = Event.objects.filter(sequence=first).values_list("created_at", flat=True).get()
+            count = _raw_delete_through(through)
+            event = event_record(
+                action="activity.pruned",
+                target_type="activity_log",
+                target_label=f"events {first} to {through}",
+                changes={
+                    "first_sequence": first,
+                    "through_sequence": through,
+                    "count": count,
+                    "first_created_at": first_time.isoformat(),
+                    "through_created_at": last["created_at"].isoformat(),
+                    "last_hash": last["hash"],
+                    "keep_days": keep_days,
+                    "archive": archive.name,
+                    "archive_sha256": _file_sha256(archive),
+                },
+            )
+    except BaseException:
+        archive.unlink(missing_ok=True)
+        raise
+    return PruneResult(first, through, count, archive, event)
+
+
+def _prune_span(cutoff: datetime) -> tuple[int, int] | None:
+    bounds = Event.objects.aggregate(first=Min("sequence"), last=Max("sequence"))
+    if bounds["first"] is None:
+        return None
+    first_kept = Event.objects.filter(created_at__gte=cutoff).aggregate(first=Min("sequence"))["first"]
+    through = bounds["last"] if first_kept is None else first_kept - 1
+    if through < bounds["first"]:
+        return None
+    return bounds["first"], through
+
+
+def _archive_write(*, first: int, through: int, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    path = directory / f"activity-{first:012d}-{through:012d}-{stamp}.jsonl.gz"
+    partial = path.with_suffix(".partial")
+    events = Event.objects.filter(sequence__gte=first, sequence__lte=through)
+    with gzip.open(partial, "wt", encoding="utf-8") as archive:
+        for row in event_export_rows(events, order="chain"):
+            archive.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    with partial.open("rb") as written:
+        os.fsync(written.fileno())
+    partial.replace(path)
+    return path
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _raw_delete_through(through: int) -> int:
+    """Delete events up to ``through``; the ORM refuses, and PostgreSQL's trigger needs the flag."""
+    table = connection.ops.quote_name(Event._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL activity.pruning = 'on'")
+        cursor.execute(f"DELETE FROM {table} WHERE sequence <= %s", [through])  # noqa: S608  table name is ours
+        count = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL activity.pruning = 'off'")
+    return count
+
+
+# Fake events for benchmarks and demos --------------------------------------------
+
+_SEED_IP_PREFIXES = ("203.0.113.", "198.51.100.", "192.0.2.")
+_SEED_USER_AGENTS = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
+)
+_SEED_USER_GROUPS = {"auth", "member", "password", "two_factor", "session"}
+# Sign-ins dominate real logs; the weights keep the mix realistic.
+_SEED_WEIGHTS = {"auth.signed_in": 30, "auth.signed_out": 12, "auth.sign_in_failed": 6}
+
+
+def events_seed(
+    *,
+    count: int,
+    actors: int = 40,
+    days: int = 730,
+    batch_size: int = 5000,
+    now: datetime | None = None,
+    seed: int | None = None,
+) -> int:
+    """Append ``count`` realistic fake events spread over ``days`` up to now; return how many.
+
+    Fake actors are deactivated accounts at ``seed-actor-N@example.invalid``
+    (they cannot sign in). The events extend the real chain, in batches that
+    each hold the chain lock, and one ``activity.seeded`` event records the run.
+    """
+    if count < 1:
+        raise ValidationError("Give a positive number of events to create.")
+    rng = random.Random(seed)  # noqa: S311  fake data, not security
+    people = _seed_actors(actors)
+    types = [t.name for t in registry.all_types() if t.group != "activity"]
+    weights = [_SEED_WEIGHTS.get(name, 1) for name in types]
+    now = now or timezone.now()
+    start = now - timedelta(days=days)
+    step = (now - start) / count
+    made = 0
+    while made < count:
+        size = min(batch_size, count - made)
+        with transaction.atomic():
+            head = _locked_head()
+            batch = []
+            prev = head.last_hash
+            for offset in range(size):
+                index = made + offset
+                event = _seed_event(rng, people, types, weights, start + step * (index + rng.random()))
+                event.sequence = head.last_sequence + offset + 1
+                event.prev_hash = prev
+                event.hash = prev = compute_hash(prev, event)
+                batch.append(event)
+            Event.objects.bulk_create(batch)
+            ChainHead.objects.filter(pk=head.pk).update(last_sequence=batch[-1].sequence, last_hash=prev)
+        made += size
+    event_record(
+        action="activity.seeded",
+        target_type="activity_log",
+        target_label=f"{count} fake events",
+        changes={"count": count, "actors": len(people), "days": days},
+    )
+    return made
+
+
+def _seed_actors(count: int) -> list:
+    user_model = get_user_model()
+    emails = [f"seed-actor-{n:03d}@example.invalid" for n in range(1, count + 1)]
+    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
+    missing = [
+        user_model(email=email, full_name=f"Seed Actor {email[11:14]}", is_active=False, password=make_password(None))
+        for email in emails
+        if email not in existing
+    ]
+    user_model.objects.bulk_create(missing)
+    return list(user_model.objects.filter(email__in=emails).order_by("pk"))
+
+
+def _seed_event(rng: random.Random, people: list, types: list[str], weights: list[int], when: datetime) -> Event:
+    action = rng.choices(types, weights)[0]
+    actor = rng.choice(people)
+    group = action.split(".", 1)[0]
+    if group in _SEED_USER_GROUPS:
+        target = rng.choice(people) if rng.random() < 0.3 else actor
+        target_type, target_id, target_label = "user", str(target.pk), target.email
+    else:
+        target_type, target_id, target_label = (
+            group,
+            str(rng.randint(1, 500)),
+            f"{action.rsplit('.', 1)[0]} #{rng.randint(1, 500)}",
+        )
+    changes = {}
+    if action.endswith(("updated", "changed")):
+        changes = {"value": [rng.randint(0, 100), rng.randint(0, 100)]}
+    return Event(
+        created_at=when,
+        actor=None if action == "auth.sign_in_failed" else actor,
+        actor_label="" if action == "auth.sign_in_failed" else actor.email,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        changes=changes,
+        ip_address=rng.choice(_SEED_IP_PREFIXES) + str(rng.randint(1, 254)),
+        user_agent=rng.choice(_SEED_USER_AGENTS),
+        request_id=f"{rng.getrandbits(128):032x}",
+    )

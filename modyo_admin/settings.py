@@ -71,6 +71,12 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Project apps first: their commands (createsuperuser, axes_reset) and
+    # templates take precedence over the libraries' own.
+    "activity",
+    "accounts",
+    "security",
+    "content",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,9 +91,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "activity",
-    "accounts",
-    "security",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +106,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.RequiredStepMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -238,11 +242,20 @@ PANEL_BASE_URL = os.environ.get("PANEL_BASE_URL", "http://127.0.0.1:8000").rstri
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Modyo")
 ACCOUNTS_INVITATION_TTL_HOURS = env_int("ACCOUNTS_INVITATION_TTL_HOURS", 72)
 
-# django-axes: lock after repeated failures, per account and IP together.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+# Lockout defaults; Settings > Security can override them at run time.
+LOCKOUT_FAILURE_LIMIT = env_int("LOCKOUT_FAILURE_LIMIT", 5)
+LOCKOUT_COOLOFF_MINUTES = env_int("LOCKOUT_COOLOFF_MINUTES", 15)
+# Sensitive actions ask for the password again when the last authentication is older.
+REAUTHENTICATION_MAX_AGE_MINUTES = env_int("REAUTHENTICATION_MAX_AGE_MINUTES", 15)
+
+# django-axes: lock after repeated failures, per account and IP together, so
+# that one attacker cannot lock a victim out from everywhere.
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.cooloff_time"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "activity.context.client_ip"
 AXES_SENSITIVE_PARAMETERS = [
@@ -275,3 +288,16 @@ LOGGING = {
 # CORS applies to the public API only; the allowed origins are a security
 # setting kept in the database (see security/cors.py).
 CORS_URLS_REGEX = r"^/api/.*$"
+# Credentials (the session cookie that /api/delivery/token needs) are allowed
+# only to listed origins: an unlisted origin gets no CORS header at all.
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "delivery-token", "user-agent", "x-requested-with")
+CORS_EXPOSE_HEADERS = ("www-authenticate",)
+# Browsers ask again after 10 minutes, so a removed origin soon loses preflight too.
+CORS_PREFLIGHT_MAX_AGE = 600
+
+# Content-delivery tokens (JWT, HS256). The issuer defaults to PANEL_BASE_URL;
+# the TTL applies until an administrator sets one on the Security page.
+SECURITY_DELIVERY_TOKEN_ISSUER = os.environ.get("DELIVERY_TOKEN_ISSUER", "")
+SECURITY_DELIVERY_TOKEN_DEFAULT_TTL = env_int("DELIVERY_TOKEN_DEFAULT_TTL", 3600)

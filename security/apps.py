@@ -8,4 +8,9 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security settings"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401
+        from corsheaders.signals import check_request_enabled
+
+        from . import checks, events  # noqa: F401
+        from .cors import cors_check_request_enabled
+
+        check_request_enabled.connect(cors_check_request_enabled, dispatch_uid="security.cors_check_request_enabled")

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from corsheaders.conf import conf as cors_conf
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+from . import conf
+from .models import MAX_TOKEN_TTL, MIN_TOKEN_TTL
 
 
 @register(Tags.security, deploy=True)
@@ -26,3 +32,80 @@ def check_https(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security)
+def check_cors_credentials(app_configs, **kwargs):
+    if cors_conf.CORS_ALLOW_ALL_ORIGINS and cors_conf.CORS_ALLOW_CREDENTIALS:
+        return [
+            Error(
+                "CORS_ALLOW_ALL_ORIGINS is combined with CORS_ALLOW_CREDENTIALS: every website could read "
+                "signed-in users' API responses.",
+                hint="Remove CORS_ALLOW_ALL_ORIGINS; list allowed origins on the Security settings page.",
+                id="security.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_delivery_token_ttl(app_configs, **kwargs):
+    ttl = conf.delivery_token_default_ttl()
+    if isinstance(ttl, bool) or not isinstance(ttl, int) or not MIN_TOKEN_TTL <= ttl <= MAX_TOKEN_TTL:
+        return [
+            Error(
+                f"The default content delivery token TTL ({ttl!r}) is outside "
+                f"{MIN_TOKEN_TTL}..{MAX_TOKEN_TTL} seconds.",
+                hint="Set DELIVERY_TOKEN_DEFAULT_TTL to a whole number of seconds in that range.",
+                id="security.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_cors_middleware(app_configs, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    cors = "corsheaders.middleware.CorsMiddleware"
+    common = "django.middleware.common.CommonMiddleware"
+    if cors not in middleware or (common in middleware and middleware.index(cors) > middleware.index(common)):
+        return [
+            Error(
+                f"{cors} must be in MIDDLEWARE, before {common}.",
+                hint="Without it, or after a middleware that answers early (a redirect), allowed origins get no "
+                "CORS headers.",
+                id="security.E003",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_cors_urls(app_configs, **kwargs):
+    pattern = cors_conf.CORS_URLS_REGEX
+    if not re.match(pattern, "/api/content/entries/") or any(
+        re.match(pattern, path) for path in ("/", "/login/", "/settings/security/", "/team/")
+    ):
+        return [
+            Error(
+                f"CORS_URLS_REGEX ({pattern!r}) must match the public API (/api/) and nothing else.",
+                hint=r'Set CORS_URLS_REGEX = r"^/api/.*$": CORS headers on admin pages would expose them.',
+                id="security.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_cors_static_origins(app_configs, **kwargs):
+    if cors_conf.CORS_ALLOWED_ORIGINS or cors_conf.CORS_ALLOWED_ORIGIN_REGEXES:
+        return [
+            Warning(
+                "Origins are allowed in settings (CORS_ALLOWED_ORIGINS or CORS_ALLOWED_ORIGIN_REGEXES), beyond "
+                "those listed on the Security settings page.",
+                hint="Remove them from settings and list the origins on the Security page, where changes are "
+                "validated and recorded.",
+                id="security.W003",
+            )
+        ]
+    return []

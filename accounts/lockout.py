@@ -1,0 +1,88 @@
+"""django-axes hooks: limits from the sign-in policy, the lockout page, unlocking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+
+from activity.services import event_record
+
+from . import conf
+from .selectors import sign_in_policy_get
+
+
+def failure_limit(request, credentials) -> int:
+    """Return the number of failures before a lockout (``AXES_FAILURE_LIMIT``)."""
+    return sign_in_policy_get().lockout_failure_limit or conf.lockout_failure_limit()
+
+
+def cooloff_time(request=None) -> timedelta:
+    """Return how long a lockout lasts (``AXES_COOLOFF_TIME``)."""
+    minutes = sign_in_policy_get().lockout_cooloff_minutes
+    return timedelta(minutes=minutes) if minutes else conf.lockout_cooloff()
+
+
+def username(request, credentials) -> str:
+    """Return the email attempts are counted under, so case and spaces give no way around the limit."""
+    if credentials:
+        value = credentials.get("username") or credentials.get("email") or ""
+    else:
+        value = getattr(request, "POST", {}).get("username", "")
+    return value.strip().lower()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """Render the same locked-out page for known and unknown emails."""
+    until = timezone.now() + (get_cool_off(request) or cooloff_time(request))
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"title": "Sign-in temporarily locked", "until": until},
+        status=429,
+    )
+
+
+@transaction.atomic
+def lockout_clear(*, email: str, acting_user=None, target=None) -> int:
+    """Clear failed sign-ins recorded for ``email`` from every IP address; return how many."""
+    email = email.strip().lower()
+    removed = axes_reset(username=email)
+    event_record(
+        action="auth.unlocked",
+        actor=acting_user,
+        target=target,
+        target_type="" if target else "user",
+        target_label="" if target else email,
+        changes={"attempts_cleared": removed},
+    )
+    return removed
+
+
+def locked_out_record(*, email: str, ip_address: str | None) -> None:
+    """Record that ``email`` was locked out (called from axes' signal)."""
+    from .models import User
+
+    user = User.objects.filter(email__iexact=email).first()
+    event_record(
+        action="auth.locked_out",
+        target_type="user",
+        target_id=str(user.pk) if user else "",
+        target_label=email[:300],
+        changes={"cooloff_minutes": int(cooloff_time().total_seconds() // 60)},
+    )
+
+
+def is_locked(email: str) -> bool:
+    """Return whether failures recorded for ``email`` (from any IP) have reached the limit."""
+    from axes.models import AccessAttempt
+
+    limit = failure_limit(None, None)
+    since = timezone.now() - cooloff_time()
+    return AccessAttempt.objects.filter(
+        username=email.strip().lower(), failures_since_start__gte=limit, attempt_time__gte=since
+    ).exists()

@@ -1,0 +1,227 @@
+"""Pages of two-step authentication, the second step of sign-in, and re-authentication."""
+
+from __future__ import annotations
+
+import django_otp
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import forms, lockout, services, sessions, two_factor
+from .reauth import PENDING_POST, safe_next
+
+PENDING_SECRET = "accounts.two_factor.pending_secret"  # noqa: S105 (a session key name, not a secret)
+NEW_RECOVERY_CODES = "accounts.two_factor.new_recovery_codes"
+
+
+def _next_url(request, default: str = "/") -> str:
+    return safe_next(request, request.POST.get("next") or request.GET.get("next", "")) or default
+
+
+# The second step of sign-in -------------------------------------------------------
+
+
+@never_cache
+def login_verify_view(request):
+    user = request.user
+    if not two_factor.is_enabled(user) or user.is_verified():
+        return redirect(_next_url(request))
+    credentials = {"username": user.email}
+    if AxesProxyHandler.is_locked(request, credentials):
+        logout(request)
+        return lockout.lockout_response(request)
+    form = forms.SecondStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            old_key = request.session.session_key
+            django_otp.login(request, device)
+            request.session.cycle_key()
+            sessions.mark_authenticated(request.session)
+            services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
+            return redirect(_next_url(request))
+        if getattr(request, "axes_locked_out", False):
+            logout(request)
+            return lockout.lockout_response(request)
+        form.add_error("code", "That code is not valid. Wait for a new code and try again.")
+    return render(
+        request,
+        "accounts/login_verify.html",
+        {"title": "Two-step verification", "form": form, "next": _next_url(request, "")},
+    )
+
+
+# Profile > Two-step authentication -------------------------------------------------
+
+
+@never_cache
+def two_factor_view(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "title": "Two-step authentication",
+            "enabled": two_factor.is_enabled(user),
+            "enforced": services.sign_in_policy_get().two_factor_required,
+            "recovery_codes_left": two_factor.recovery_codes_left(user),
+            "disable_form": forms.TwoFactorDisableForm(),
+        },
+    )
+
+
+@never_cache
+def two_factor_enrol_view(request):
+    user = request.user
+    if two_factor.is_enabled(user):
+        messages.info(request, "Two-step authentication is already on.")
+        return redirect("accounts:two_factor")
+    secret = request.session.get(PENDING_SECRET)
+    if secret is None:
+        secret = request.session[PENDING_SECRET] = two_factor.new_secret()
+    form = forms.EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = two_factor.enrolment_confirm(user=user, secret_hex=secret, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            del request.session[PENDING_SECRET]
+            django_otp.login(request, two_factor.totp_device(user))
+            request.session[NEW_RECOVERY_CODES] = codes
+            messages.success(request, "Two-step authentication is on.")
+            return redirect("accounts:two_factor_recovery_codes")
+    return render(
+        request,
+        "accounts/two_factor_enrol.html",
+        {
+            "title": "Set up two-step authentication",
+            "form": form,
+            "secret_grouped": two_factor.secret_grouped(secret),
+            "grace_days_left": getattr(request, "two_factor_grace_days_left", None),
+        },
+    )
+
+
+@never_cache
+def two_factor_qr_view(request):
+    secret = request.session.get(PENDING_SECRET)
+    if secret is None:
+        raise Http404("No enrolment is in progress.")
+    svg = two_factor.qr_code_svg(two_factor.provisioning_uri(user=request.user, secret_hex=secret))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def two_factor_recovery_codes_view(request):
+    if request.method == "POST":
+        if "done" in request.POST:
+            request.session.pop(NEW_RECOVERY_CODES, None)
+            return redirect("accounts:two_factor")
+        return _recovery_codes_regenerate(request)
+    return render(
+        request,
+        "accounts/two_factor_recovery_codes.html",
+        {"title": "Recovery codes", "codes": request.session.get(NEW_RECOVERY_CODES)},
+    )
+
+
+def _recovery_codes_regenerate(request):
+    try:
+        request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_regenerate(user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("accounts:two_factor")
+    messages.success(request, "New recovery codes generated; the old ones no longer work.")
+    return redirect("accounts:two_factor_recovery_codes")
+
+
+@never_cache
+def two_factor_recovery_codes_download_view(request):
+    codes = request.session.get(NEW_RECOVERY_CODES)
+    if not codes:
+        raise Http404("Recovery codes are shown once; generate new ones to download them.")
+    text = (
+        f"Recovery codes for {request.user.email}\n"
+        "Each code works once, in place of an authenticator code.\n\n" + "\n".join(codes) + "\n"
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="recovery-codes.txt"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def two_factor_disable_view(request):
+    form = forms.TwoFactorDisableForm(request.POST)
+    if form.is_valid():
+        try:
+            two_factor.disable(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Two-step authentication is off.")
+            return redirect("accounts:two_factor")
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "title": "Two-step authentication",
+            "enabled": two_factor.is_enabled(request.user),
+            "enforced": services.sign_in_policy_get().two_factor_required,
+            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+            "disable_form": form,
+        },
+        status=400,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# Re-authentication for sensitive actions ---------------------------------------------
+
+
+@never_cache
+def reauthenticate_view(request):
+    user = request.user
+    enrolled = two_factor.is_enabled(user)
+    form = forms.ReauthenticationForm(request.POST or None, with_code=enrolled)
+    if request.method == "POST" and form.is_valid():
+        authenticated = authenticate(request, username=user.email, password=form.cleaned_data["password"])
+        if authenticated is None or authenticated.pk != user.pk:
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return lockout.lockout_response(request)
+            form.add_error("password", "Your password was entered incorrectly.")
+        elif enrolled and not two_factor.verify_for_reauthentication(user=user, code=form.cleaned_data["code"]):
+            form.add_error("code", "That code is not valid.")
+        else:
+            sessions.mark_authenticated(request.session)
+            services.reauthentication_record(user=user)
+            pending = request.session.pop(PENDING_POST, None)
+            if pending:
+                return render(
+                    request,
+                    "accounts/reauthenticate_continue.html",
+                    {"title": "Identity confirmed", "pending": pending, "next": _next_url(request)},
+                )
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/reauthenticate.html",
+        {"title": "Confirm it is you", "form": form, "next": _next_url(request, "")},
+    )

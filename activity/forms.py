@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
+
+from . import conf, registry
+from .selectors import SYSTEM_ACTOR, EventFilters
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EventFilterForm(forms.Form):
+    """The activity page's filters. Dates are days in the browser's time zone (``tz``)."""
+
+    actor = forms.CharField(
+        required=False,
+        max_length=320,
+        help_text=f"Email address, or “{SYSTEM_ACTOR}” for events without an actor.",
+    )
+    group = forms.ChoiceField(required=False, label="Action group")
+    action = forms.ChoiceField(required=False)
+    target_type = forms.CharField(required=False, max_length=100, label="Target type", help_text="For example: user.")
+    target_id = forms.CharField(required=False, max_length=100, label="Target id")
+    date_from = forms.DateField(required=False, label="From", widget=_DATE)
+    date_to = forms.DateField(required=False, label="To (inclusive)", widget=_DATE)
+    ip = forms.GenericIPAddressField(required=False, label="IP address", unpack_ipv4=True)
+    q = forms.CharField(required=False, max_length=200, label="Target contains")
+    tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput, label="Time zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = registry.all_types()
+        self.fields["group"].choices = [("", "Any group")] + [(g, g) for g in registry.groups()]
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for event_type in types:
+            grouped.setdefault(event_type.group, []).append(
+                (event_type.name, f"{event_type.label} ({event_type.name})")
+            )
+        self.fields["action"].choices = [("", "Any action"), *grouped.items()]
+
+    def clean_actor(self) -> str:
+        actor = self.cleaned_data["actor"].strip()
+        if actor and actor.lower() != SYSTEM_ACTOR and "@" not in actor:
+            raise forms.ValidationError(f"“{actor}” is not an email address; enter one, or “{SYSTEM_ACTOR}”.")
+        return actor.lower() if actor.lower() == SYSTEM_ACTOR else actor
+
+    def clean_tz(self) -> str:
+        name = self.cleaned_data["tz"].strip() or "UTC"
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return "UTC"
+        return name
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", f"The end date {end:%Y-%m-%d} is before the start date {start:%Y-%m-%d}.")
+        group, action = data.get("group"), data.get("action")
+        if group and action and not action.startswith(group + "."):
+            self.add_error("action", f"{action} is not in the group {group}; clear one of them.")
+        return data
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        name = self.cleaned_data.get("tz", "UTC") if hasattr(self, "cleaned_data") else "UTC"
+        return ZoneInfo(name or "UTC")
+
+    def filters(self) -> EventFilters:
+        data = self.cleaned_data
+        tz = self.timezone
+        since = until = None
+        if data.get("date_from"):
+            since = datetime.combine(data["date_from"], time.min, tzinfo=tz).astimezone(UTC)
+        if data.get("date_to"):
+            until = datetime.combine(data["date_to"] + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
+        return EventFilters(
+            actor=data.get("actor", ""),
+            action=data.get("action", ""),
+            group=data.get("group", ""),
+            target_type=data.get("target_type", "").strip(),
+            target_id=data.get("target_id", "").strip(),
+            since=since,
+            until=until,
+            ip_address=data.get("ip") or "",
+            text=data.get("q", "").strip(),
+        )
+
+
+class RetentionForm(forms.Form):
+    KEEP_FOREVER = "forever"
+    KEEP_DAYS = "days"
+
+    mode = forms.ChoiceField(
+        label="Keep events",
+        widget=forms.RadioSelect,
+        choices=[(KEEP_FOREVER, "Forever"), (KEEP_DAYS, "For a number of days")],
+    )
+    keep_days = forms.IntegerField(
+        required=False,
+        label="Days to keep",
+        min_value=conf.MIN_RETENTION_DAYS,
+        max_value=conf.MAX_RETENTION_DAYS,
+        help_text=f"At least {conf.MIN_RETENTION_DAYS}. Older events are archived to a compressed file, "
+        "then removed, each time `manage.py activity_prune` runs.",
+    )
+
+    @classmethod
+    def for_setting(cls, setting) -> RetentionForm:
+        mode = cls.KEEP_FOREVER if setting.keep_days is None else cls.KEEP_DAYS
+        return cls(initial={"mode": mode, "keep_days": setting.keep_days})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == self.KEEP_DAYS and data.get("keep_days") is None and "keep_days" not in self.errors:
+            self.add_error("keep_days", f"Enter how many days to keep events (at least {conf.MIN_RETENTION_DAYS}).")
+        return data
+
+    @property
+    def keep_days_value(self) -> int | None:
+        return None if self.cleaned_data["mode"] == self.KEEP_FOREVER else self.cleaned_data["keep_days"]

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from activity.chain import chain_verify
+from activity.services import chain_verification_record
+
+
+class Command(BaseCommand):
+    help = (
+        "Walk the activity log's hash chain and report the first event that does not match "
+        "(changed, inserted or deleted rows). Exit status 1 when the chain is broken."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-record",
+            action="store_true",
+            help="Do not append the outcome to the log (for read-only replicas); the activity page will not show it.",
+        )
+
+    def handle(self, *args, no_record: bool = False, **options):
+        result = chain_verify()
+        if not no_record:
+            chain_verification_record(result=result)
+        if not result.ok:
+            raise CommandError(result.summary(), returncode=1)
+        self.stdout.write(self.style.SUCCESS(result.summary()))

@@ -1,0 +1,130 @@
+"""Content-delivery tokens: JWTs signed with HS256 and the current delivery key.
+
+Keys rotate as Django's ``SECRET_KEY`` and its fallbacks do: a token is signed
+with the current key, named in the ``kid`` header, and verified with that key
+only if it is current or a retired key still in its grace period. PyJWT
+compares signatures in constant time (``hmac.compare_digest``).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import jwt
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from . import conf
+from .models import DeliveryKey
+from .selectors import delivery_key_current, delivery_key_for_verification, delivery_settings_get
+
+ALGORITHM = "HS256"
+AUDIENCE = "content-delivery"
+ACCESS_TYPE = "delivery"
+REQUIRED_CLAIMS = ("exp", "iat", "nbf", "aud", "iss", "sub", "jti")
+
+
+class InvalidDeliveryToken(Exception):
+    """The token is not a valid delivery token; the message says why, without secrets."""
+
+
+def secret_generate() -> str:
+    """Return a new signing secret: 256 random bits, URL-safe base64."""
+    return secrets.token_urlsafe(32)
+
+
+def kid_generate() -> str:
+    return secrets.token_hex(8)
+
+
+@sensitive_variables("key")
+def token_encode(*, subject: str, key: DeliveryKey, ttl: int, now: datetime) -> str:
+    """Return a delivery token for ``subject`` (a user id), valid ``ttl`` seconds from ``now``."""
+    issued_at = int(now.timestamp())
+    claims = {
+        "iss": conf.delivery_token_issuer(),
+        "sub": str(subject),
+        "aud": AUDIENCE,
+        "access_type": ACCESS_TYPE,
+        "iat": issued_at,
+        "nbf": issued_at,
+        "exp": issued_at + ttl,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, key.secret, algorithm=ALGORITHM, headers={"kid": key.kid})
+
+
+_ERRORS: tuple[tuple[type[Exception], str], ...] = (
+    (jwt.ExpiredSignatureError, "The delivery token has expired."),
+    (jwt.ImmatureSignatureError, "The delivery token is not valid yet."),
+    (jwt.InvalidAudienceError, "The delivery token is not meant for content delivery."),
+    (jwt.InvalidIssuerError, "The delivery token was not issued by this panel."),
+    (jwt.InvalidSignatureError, "The delivery token's signature does not match."),
+    (jwt.InvalidAlgorithmError, "The delivery token must be signed with HS256."),
+)
+
+
+@sensitive_variables("key", "token")
+def token_decode(token: str, *, key_for_kid: Callable[[str], DeliveryKey | None]) -> dict[str, Any]:
+    """Return the claims of a valid delivery token, or raise InvalidDeliveryToken.
+
+    ``key_for_kid`` returns the key that may verify tokens named with that key
+    id now, or None (unknown, or retired and past its grace period).
+    """
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise InvalidDeliveryToken("The delivery token is malformed.") from None
+    # Checked before any key lookup; jwt.decode below enforces it again.
+    if header.get("alg") != ALGORITHM:
+        raise InvalidDeliveryToken("The delivery token must be signed with HS256.")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise InvalidDeliveryToken("The delivery token names no key id (kid).")
+    key = key_for_kid(kid)
+    if key is None:
+        raise InvalidDeliveryToken("The delivery token's key is unknown or no longer valid.")
+    try:
+        claims = jwt.decode(
+            token,
+            key.secret,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=conf.delivery_token_issuer(),
+            options={"require": list(REQUIRED_CLAIMS)},
+        )
+    except jwt.MissingRequiredClaimError as error:
+        raise InvalidDeliveryToken(f"The delivery token lacks the “{error.claim}” claim.") from None
+    except jwt.InvalidTokenError as error:
+        message = next((text for kind, text in _ERRORS if isinstance(error, kind)), "The delivery token is invalid.")
+        raise InvalidDeliveryToken(message) from None
+    if claims.get("access_type") != ACCESS_TYPE:
+        raise InvalidDeliveryToken("The token is not a delivery token.")
+    return claims
+
+
+# Issuing and verifying with the keys in force ----------------------------------
+
+
+class DeliveryKeyMissing(Exception):
+    """No delivery key has been generated yet, so no token can be issued."""
+
+
+@sensitive_variables("key")
+def delivery_token_issue(*, user) -> tuple[str, int]:
+    """Return a delivery token for ``user`` and its lifetime in seconds. Records nothing."""
+    key = delivery_key_current()
+    if key is None:
+        raise DeliveryKeyMissing("No content delivery key has been generated yet; an administrator must generate one.")
+    ttl = delivery_settings_get().token_ttl
+    return token_encode(subject=str(user.pk), key=key, ttl=ttl, now=timezone.now()), ttl
+
+
+def delivery_token_verify(token: str) -> dict:
+    """Return the claims of a valid delivery token, or raise InvalidDeliveryToken."""
+    now = timezone.now()
+    return token_decode(token, key_for_kid=lambda kid: delivery_key_for_verification(kid, now=now))

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from activity.registry import register
+
+register("settings.cors.updated", "CORS origins updated", "{actor} updated the CORS allowed origins")
+register(
+    "settings.delivery_token.ttl_updated",
+    "Delivery token TTL updated",
+    "{actor} changed the content delivery token TTL",
+)
+register("settings.delivery_token.rotated", "Delivery key generated", "{actor} generated a new {target}")
+register("settings.delivery_token.revealed", "Delivery secret revealed", "{actor} revealed the secret of {target}")

@@ -1,0 +1,79 @@
+"""Sign-in at /login/ and sign-out (POST) at /logout/."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from accounts.models import UserSession
+from tests.conftest import sign_in
+from tests.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def session_cookie(client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def test_session_key_is_rotated_at_sign_in(client, member):
+    session = client.session  # an anonymous session, as an attacker could plant
+    session["planted"] = "value"
+    session.save()
+    before = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = before
+
+    sign_in(client, member)
+
+    after = session_cookie(client)
+    assert after != before
+    assert client.get("/profile/").status_code == 200
+    client.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert client.get("/profile/").status_code == 302
+
+
+def test_sign_in_registers_the_session(client, member):
+    sign_in(client, member)
+    [registered] = UserSession.objects.filter(user=member)
+    assert registered.session_key == session_cookie(client)
+    assert registered.ip_address == "203.0.113.10"
+
+
+def test_sign_in_with_a_wrong_password_shows_one_generic_error(client, member):
+    response = client.post("/login/", {"username": member.email, "password": "Wrong-Password-1"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["That email and password do not match an active account."]
+    assert client.get("/profile/").status_code == 302
+
+
+def test_sign_in_follows_a_safe_next_and_ignores_an_external_one(client, owner):
+    response = client.post("/login/?next=/team/", {"username": owner.email, "password": DEFAULT_PASSWORD})
+    assert response.url == "/team/"
+    client.logout()
+    response = client.post(
+        "/login/?next=https://evil.example/", {"username": owner.email, "password": DEFAULT_PASSWORD}
+    )
+    assert response.url == "/"
+
+
+def test_sign_out_needs_post(client, member):
+    sign_in(client, member)
+    assert client.get("/logout/").status_code == 405
+    assert client.get("/profile/").status_code == 200
+
+
+def test_sign_out_ends_the_session(client, member):
+    sign_in(client, member)
+    key = session_cookie(client)
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response.url == "/login/"
+    assert not UserSession.objects.filter(session_key=key).exists()
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert client.get("/profile/").status_code == 302
+
+
+def test_anonymous_visitor_is_sent_to_login_with_next(client):
+    response = client.get("/team/")
+    assert response.status_code == 302
+    assert response.url == "/login/?next=/team/"

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+
+from activity import context
+from activity.chain import chain_verify
+from activity.models import AppendOnlyError, Event
+from activity.services import REDACTED, event_record
+from tests.factories import make_user
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+@pytest.mark.django_db
+def test_event_keeps_request_metadata_and_the_actor_email_as_it_was(owner):
+    token = context.bind(context.RequestContext(ip_address="198.51.100.7", user_agent="UA/1", request_id="req-1"))
+    try:
+        event = event_record(action="member.invited", actor=owner, target=owner, changes={"role": [None, "admin"]})
+    finally:
+        context.unbind(token)
+    owner.email = "renamed@example.com"
+    owner.save(update_fields=["email"])
+    event = Event.objects.get(pk=event.pk)
+    assert (event.ip_address, event.user_agent, event.request_id) == ("198.51.100.7", "UA/1", "req-1")
+    assert event.actor_label == "owner@example.com"
+    assert (event.target_type, event.target_id, event.target_label) == ("user", str(owner.pk), "owner@example.com")
+    assert event.created_at.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.django_db
+def test_system_events_have_no_actor_and_say_so():
+    event = event_record(action="activity.seeded", target_type="activity_log", target_label="10 fake events")
+    assert event.actor_id is None
+    assert event.actor_label == ""
+    assert event.actor_display == "System"
+    assert event.sentence.startswith("System ")
+
+
+@pytest.mark.django_db
+def test_secrets_in_changes_are_redacted_at_any_depth():
+    event = event_record(
+        action="activity.seeded",
+        changes={"password": "hunter2", "nested": {"token": "abc", "ok": 1}, "list": [{"secret": "s"}]},
+    )
+    assert event.changes == {
+        "password": REDACTED,
+        "nested": {"token": REDACTED, "ok": 1},
+        "list": [{"secret": REDACTED}],
+    }
+
+
+@pytest.mark.django_db
+def test_unregistered_event_type_is_refused():
+    with pytest.raises(LookupError):
+        event_record(action="nothing.registered")
+
+
+@pytest.mark.django_db
+def test_rolled_back_change_takes_its_event_with_it(owner):
+    before = Event.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        owner.full_name = "Changed"
+        owner.save(update_fields=["full_name"])
+        event_record(action="member.role_changed", actor=owner, target=owner)
+        raise RuntimeError("the change fails after the event was written")
+    assert Event.objects.count() == before
+    owner.refresh_from_db()
+    assert owner.full_name == "Olivia Owner"
+    assert chain_verify().ok
+
+
+@pytest.mark.django_db
+def test_change_fails_when_its_event_cannot_be_written(owner, monkeypatch):
+    def broken_save(self, *args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Event, "save", broken_save)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        owner.full_name = "Changed"
+        owner.save(update_fields=["full_name"])
+        event_record(action="member.role_changed", actor=owner, target=owner)
+    owner.refresh_from_db()
+    assert owner.full_name == "Olivia Owner"
+
+
+@pytest.mark.django_db
+def test_orm_refuses_to_update_or_delete_an_event():
+    event = event_record(action="activity.seeded")
+    event.target_label = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        Event.objects.filter(pk=event.pk).update(target_label="changed")
+    with pytest.raises(AppendOnlyError):
+        Event.objects.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        Event.objects.bulk_update([event], ["target_label"])
+    assert Event.objects.get(pk=event.pk).target_label == ""
+
+
+@on_postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE activity_event SET target_label = 'forged'", "DELETE FROM activity_event"],
+    ids=["update", "delete"],
+)
+def test_postgresql_trigger_refuses_raw_update_and_delete(sql):
+    event_record(action="activity.seeded")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert Event.objects.get().target_label == ""
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_on_postgresql_leave_one_valid_chain():
+    actor = make_user(email="writer@example.com")
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(10):
+                with transaction.atomic():
+                    event_record(action="member.role_changed", actor=actor, target=actor, changes={"n": [n, i]})
+        except BaseException as error:  # surfaced below; a thread cannot fail the test itself
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    written = Event.objects.filter(action="member.role_changed")
+    assert written.count() == 80
+    sequences = list(Event.objects.order_by("sequence").values_list("sequence", flat=True))
+    assert sequences == list(range(1, len(sequences) + 1))
+    assert chain_verify().ok
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_sequence_is_unique_so_a_forked_chain_cannot_be_stored():
+    event = event_record(action="activity.seeded")
+    clone = Event(**{f.attname: getattr(event, f.attname) for f in Event._meta.fields if f.name != "id"})
+    clone.hash = "f" * 64
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save(force_insert=True)

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, unquote, urlparse
+
+import pytest
+import time_machine
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import two_factor
+from activity.models import Event
+from tests.conftest import sign_in
+from tests.two_factor.conftest import code_at, enrol
+
+pytestmark = pytest.mark.django_db
+
+
+def test_enrolment_page_shows_qr_code_and_grouped_secret(client, member):
+    sign_in(client, member)
+    page = client.get("/profile/two-step/enrol/")
+    grouped = page.context["secret_grouped"]
+    assert all(len(group) == 4 for group in grouped.split(" ")[:-1])
+    qr = client.get("/profile/two-step/qr.svg")
+    assert qr.status_code == 200
+    assert qr["Content-Type"] == "image/svg+xml"
+    assert "no-store" in qr["Cache-Control"]
+    assert qr.content.startswith(b"<?xml") or b"<svg" in qr.content[:200]
+
+
+def test_provisioning_uri_names_issuer_account_and_standard_parameters(member, settings):
+    settings.ORGANISATION_NAME = "Acme Bank"
+    secret = two_factor.new_secret()
+    uri = two_factor.provisioning_uri(user=member, secret_hex=secret)
+    parsed = urlparse(uri)
+    assert parsed.scheme == "otpauth"
+    assert parsed.netloc == "totp"
+    assert unquote(parsed.path) == "/Acme Bank:member@example.com"
+    query = {key: values[0] for key, values in parse_qs(parsed.query).items()}
+    assert query == {
+        "secret": two_factor.secret_base32(secret),
+        "issuer": "Acme Bank",
+        "algorithm": "SHA1",
+        "digits": "6",
+        "period": "30",
+    }
+
+
+def test_device_becomes_active_only_after_a_valid_code(client, member):
+    sign_in(client, member)
+    page = client.get("/profile/two-step/enrol/")
+    secret = page.context["secret_grouped"].replace(" ", "")
+    assert not TOTPDevice.objects.filter(user=member).exists()
+
+    wrong = client.post("/profile/two-step/enrol/", {"code": "000000" if code_at(secret) != "000000" else "111111"})
+    assert wrong.status_code == 200
+    assert "not valid" in wrong.content.decode()
+    assert not two_factor.is_enabled(member)
+
+    right = client.post("/profile/two-step/enrol/", {"code": code_at(secret)})
+    assert right.status_code == 302
+    assert two_factor.is_enabled(member)
+    assert Event.objects.filter(action="two_factor.enabled", actor=member).count() == 1
+
+
+def test_ten_recovery_codes_are_shown_once_and_downloadable(client, member):
+    sign_in(client, member)
+    _secret, codes = enrol(client, member)
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
+    # "Done" was posted by enrol(): the codes are no longer shown nor downloadable.
+    assert client.get("/profile/two-step/recovery-codes/").context["codes"] is None
+    assert client.get("/profile/two-step/recovery-codes/download/").status_code == 404
+
+
+def test_recovery_codes_download_as_a_text_file_while_shown(client, member):
+    sign_in(client, member)
+    page = client.get("/profile/two-step/enrol/")
+    secret = page.context["secret_grouped"].replace(" ", "")
+    client.post("/profile/two-step/enrol/", {"code": code_at(secret)})
+    download = client.get("/profile/two-step/recovery-codes/download/")
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/plain")
+    assert "attachment" in download["Content-Disposition"]
+    stored = set(StaticToken.objects.filter(device__user=member).values_list("token", flat=True))
+    assert stored and all(code in download.content.decode() for code in stored)
+
+
+def test_regenerating_recovery_codes_voids_the_old_set(client, member):
+    sign_in(client, member)
+    _secret, old_codes = enrol(client, member)
+    response = client.post("/profile/two-step/recovery-codes/")
+    assert response.status_code == 302
+    new_codes = client.get("/profile/two-step/recovery-codes/").context["codes"]
+    assert len(new_codes) == 10
+    stored = set(StaticToken.objects.filter(device__user=member).values_list("token", flat=True))
+    assert stored == set(new_codes)
+    assert not stored & set(old_codes)
+    assert Event.objects.filter(action="two_factor.recovery_codes_regenerated", actor=member).count() == 1
+
+
+def test_turning_off_needs_password_and_valid_code(client, member, password):
+    sign_in(client, member)
+    secret, _codes = enrol(client, member)
+    with time_machine.travel(time.time() + 60, tick=False):
+        bad_password = client.post("/profile/two-step/disable/", {"password": "wrong", "code": code_at(secret)})
+        assert bad_password.status_code == 400
+        assert two_factor.is_enabled(member)
+    with time_machine.travel(time.time() + 120, tick=False):
+        bad_code = client.post("/profile/two-step/disable/", {"password": password, "code": "12345"})
+        assert bad_code.status_code == 400
+        assert two_factor.is_enabled(member)
+    with time_machine.travel(time.time() + 400, tick=False):
+        ok = client.post("/profile/two-step/disable/", {"password": password, "code": code_at(secret)})
+        assert ok.status_code == 302
+    assert not two_factor.is_enabled(member)
+    assert not StaticToken.objects.filter(device__user=member).exists()
+    assert Event.objects.filter(action="two_factor.disabled", actor=member).count() == 1
+
+
+def test_turning_off_is_refused_while_enforced(client, member, owner, password):
+    sign_in(client, member)
+    secret, _codes = enrol(client, member)
+    from accounts import services
+
+    services.two_factor_policy_update(acting_user=owner, two_factor_required=True)
+    with time_machine.travel(time.time() + 60, tick=False):
+        response = client.post("/profile/two-step/disable/", {"password": password, "code": code_at(secret)})
+    assert response.status_code == 400
+    assert "required for every team member" in response.content.decode()
+    assert two_factor.is_enabled(member)
