@@ -48,25 +48,32 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 @transaction.atomic
-def lockout_clear(*, email: str, acting_user=None, target=None) -> int:
-    """Clear failed sign-ins recorded for ``email`` from every IP address; return how many."""
-    email = email.strip().lower()
-    removed = axes_reset(username=email)
+def lockout_clear(*, email: str | None, acting_user=None, target=None) -> int:
+    """Clear failed sign-ins recorded for ``email`` (or, with None, for everyone) from every IP; return how many."""
+    email = email.strip().lower() if email is not None else None
+    removed = axes_reset(username=email) if email is not None else axes_reset()
     event_record(
         action="auth.unlocked",
         actor=acting_user,
         target=target,
         target_type="" if target else "user",
-        target_label="" if target else email,
+        target_label="" if target else (email or "All accounts"),
         changes={"attempts_cleared": removed},
     )
     return removed
 
 
-def locked_out_record(*, email: str, ip_address: str | None) -> None:
-    """Record that ``email`` was locked out (called from axes' signal)."""
+def locked_out_record(*, request, email: str) -> None:
+    """Record that ``email`` was locked out (called from axes' signal).
+
+    Axes signals again on every attempt during the lockout; only the attempt
+    that reached the limit is recorded as a lockout.
+    """
     from .models import User
 
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is not None and failures != failure_limit(request, None):
+        return
     user = User.objects.filter(email__iexact=email).first()
     event_record(
         action="auth.locked_out",

@@ -33,6 +33,8 @@ class SessionLimitsMiddleware:
             if reason is not None:
                 session_expired_record(user=user, session_key=request.session.session_key, reason=reason)
                 logout(request)
+                if request.path_info == reverse("accounts:login"):
+                    return self.get_response(request)  # signing in again: let the form through
                 messages.info(request, _EXPIRY_MESSAGES[reason])
                 return redirect(_login_url_with_next(request))
             if sessions.touch(request.session):

@@ -16,4 +16,4 @@ def record_sign_in_failure(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="accounts.locked_out")
 def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
-    lockout.locked_out_record(email=username or "", ip_address=ip_address)
+    lockout.locked_out_record(request=request, email=username or "")

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from activity import context as activity_context
-from activity.selectors import event_list
+from activity.selectors import event_list, sign_in_history
 
 from . import forms, lockout, selectors, services, sessions, two_factor
 from .models import User
@@ -146,6 +146,7 @@ def profile_view(request):
             "title": "Profile",
             "form": forms.PasswordChangeForm(request.user),
             "sign_ins": event_list(actor=request.user, limit=10),
+            "sign_in_history": sign_in_history(user=request.user, limit=20),
         },
     )
 
@@ -155,7 +156,9 @@ def _password_change(request, *, template: str, title: str):
     if request.method == "POST" and form.is_valid():
         user = form.apply(services.password_change, user=request.user, keep_session_key=request.session.session_key)
         if user is not None:
-            update_session_auth_hash(request, user)
+            old_key = request.session.session_key
+            update_session_auth_hash(request, user)  # rotates the session key
+            services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
             messages.success(request, "Your password has been changed. Your other sessions were signed out.")
             return redirect("accounts:profile")
     return render(request, template, {"form": form, "title": title})

@@ -99,8 +99,8 @@ def origin_normalise(entry: str) -> str:
         raise ValidationError(f"“{entry}” must not contain a user name or password.", code="origin_userinfo")
     host, port = authority, ""
     if authority.startswith("["):
-        host, _, after = authority.partition("]")
-        host += "]"
+        host, bracket, after = authority.partition("]")
+        host += bracket
         if after:
             if not after.startswith(":"):
                 raise ValidationError(f"“{entry}” has an invalid IPv6 address.", code="origin_invalid_host")

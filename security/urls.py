@@ -18,4 +18,5 @@ urlpatterns = [
     path("security/delivery/ttl/", views.delivery_token_ttl_update_view, name="delivery_ttl"),
     path("security/delivery/rotate/", views.delivery_key_rotate_view, name="delivery_rotate"),
     path("security/delivery/reveal/", views.delivery_secret_reveal_view, name="delivery_reveal"),
+    path("security/activity-retention/", views.activity_retention_update_view, name="activity_retention"),
 ]

@@ -14,6 +14,9 @@ from accounts.lockout import cooloff_time, failure_limit
 from accounts.reauth import reauthentication_required
 from accounts.selectors import session_limit_warnings
 from accounts.validators import help_texts
+from activity import selectors as activity_selectors
+from activity import services as activity_services
+from activity.forms import RetentionForm
 
 from . import selectors, services
 from .forms import CorsSettingsForm, DeliveryKeyRotateForm, DeliveryTokenTTLForm
@@ -70,7 +73,15 @@ def _cooloff_minutes() -> int:
 
 
 def _render(
-    request, *, policy_form=None, status=200, two_factor_form=None, lockout_form=None, sessions_form=None, **sections
+    request,
+    *,
+    policy_form=None,
+    status=200,
+    two_factor_form=None,
+    lockout_form=None,
+    sessions_form=None,
+    retention_form=None,
+    **sections,
 ):
     policy = account_selectors.password_policy_get()
     can_edit = request.user.has_perm("security.edit")
@@ -90,6 +101,7 @@ def _render(
             **_sign_in_context(
                 request, two_factor_form=two_factor_form, lockout_form=lockout_form, sessions_form=sessions_form
             ),
+            **_retention_context(request, retention_form=retention_form),
         },
         status=status,
     )
@@ -241,3 +253,27 @@ def session_policy_update_view(request):
         anchor="#sessions",
         success="Session limits saved; they apply to every session from its next request.",
     )
+
+
+def _retention_context(request, *, retention_form=None) -> dict:
+    """Return the context of the activity log retention section."""
+    retention = activity_selectors.retention_get()
+    if request.user.has_perm("security.edit"):
+        retention_form = retention_form or RetentionForm.for_setting(retention)
+    return {"retention": retention, "retention_form": retention_form}
+
+
+@require_POST
+@permission_required("security.edit", raise_exception=True)
+@reauthentication_required
+def activity_retention_update_view(request):
+    form = RetentionForm(request.POST)
+    if form.is_valid():
+        try:
+            activity_services.retention_update(acting_user=request.user, keep_days=form.keep_days_value)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Activity log retention saved; it applies at the next `activity_prune` run.")
+            return redirect(reverse("security:settings") + "#activity-retention")
+    return _render(request, retention_form=form, status=400)

@@ -54,6 +54,7 @@ def sign_in(client, user: User, password: str = DEFAULT_PASSWORD):
     """Sign in through the real sign-in page, as a person would."""
     response = client.post("/login/", {"username": user.email, "password": password}, REMOTE_ADDR="203.0.113.10")
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert not response["Location"].startswith("/login/?"), response["Location"]
     return response
 
 

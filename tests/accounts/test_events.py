@@ -253,3 +253,25 @@ def test_re_invitation_records_the_role_before_and_after(owner):
     first, second = Event.objects.filter(action="member.invited").order_by("sequence")
     assert first.changes["role"] == [None, Role.MEMBER]
     assert second.changes["role"] == [Role.MEMBER, Role.AUDITOR]
+
+
+def test_activity_page_lists_events_newest_first(client, auditor, member):
+    sign_in(client, member)
+    client.post("/logout/")
+    sign_in(client, auditor)
+    events = list(client.get("/activity/").context["events"])
+    assert [event.action for event in events[:3]] == ["auth.signed_in", "auth.signed_out", "auth.signed_in"]
+    assert [event.sequence for event in events] == sorted((event.sequence for event in events), reverse=True)
+
+
+def test_dashboard_shows_members_by_role_and_status_the_policy_and_latest_events(client, owner, admin, member):
+    services.member_invite(email="pending@example.com", role=Role.MEMBER, acting_user=owner)
+    services.member_deactivate(user=admin, acting_user=owner)
+    sign_in(client, owner)
+    response = client.get("/")
+    rows = {row["role"]: row for row in response.context["by_role"]}
+    assert (rows["Owner"]["active"], rows["Admin"]["deactivated"]) == (1, 1)
+    assert (rows["Member"]["active"], rows["Member"]["invited"]) == (1, 1)
+    html = response.content.decode()
+    assert "At least 8 characters." in html
+    assert response.context["events"][0].action == "auth.signed_in"

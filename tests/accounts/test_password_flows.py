@@ -256,3 +256,20 @@ def test_createsuperuser_refuses_an_email_already_on_the_team(monkeypatch, owner
     with pytest.raises(CommandError):
         call_command("createsuperuser", interactive=False, verbosity=0)
     assert User.objects.count() == 1
+
+
+def test_session_stays_registered_under_its_rotated_key_after_a_password_change(client, owner, member):
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from accounts.models import UserSession
+
+    sign_in(client, member)
+    client.post(
+        "/profile/password/", {"old_password": DEFAULT_PASSWORD, "new_password1": STRONG, "new_password2": STRONG}
+    )
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert list(UserSession.objects.filter(user=member).values_list("session_key", flat=True)) == [key]
+    # So that deactivation still finds and deletes it.
+    services.member_deactivate(user=member, acting_user=owner)
+    assert not Session.objects.filter(session_key=key).exists()

@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from accounts.selectors import password_policy_get
 from accounts.validators import SPECIAL_CHARACTERS, help_texts, policy_errors
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +23,13 @@ def person() -> User:
     return User(email="olivia.owner@example.com", full_name="Olivia Owner")
 
 
-def test_default_policy_is_length_8_with_common_and_similar_checks():
-    # Composition rules are options; the defaults are length 8, common and similar on, history off.
-    assert help_texts() == [
-        "At least 8 characters.",
-        "Not a commonly used password.",
-        "Not too similar to your name or email.",
-    ]
+def test_default_policy_is_length_8_with_common_and_similar_checks_and_no_history():
+    policy = password_policy_get()
+    assert policy.min_length == 8
+    assert (policy.reject_common, policy.reject_similar) == (True, True)
+    assert policy.history_count == 0
+    assert policy.force_change_if_noncompliant is False
+    assert "At least 8 characters." in help_texts()
 
 
 def test_seven_characters_fail_the_default_minimum_length():

@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.test import override_settings
+
+from accounts.roles import Role
+from activity.models import Event
+from activity.selectors import Cursor, EventFilters, event_page, events_filtered
+from activity.services import event_record
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+BASE = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _at(when: datetime, **fields) -> Event:
+    with time_machine.travel(when, tick=False):
+        return event_record(**fields)
+
+
+@pytest.fixture
+def log(owner, admin):
+    """Thirty events over thirty days: alternating actors, actions and targets."""
+    events = []
+    for day in range(30):
+        actor = owner if day % 2 else admin
+        action = "member.role_changed" if day % 3 == 0 else "member.invited"
+        events.append(
+            _at(
+                BASE + timedelta(days=day),
+                action=action,
+                actor=actor,
+                target_type="user",
+                target_id=str(100 + day % 5),
+                target_label=f"person{day}@example.com",
+                changes={"role": ["member", "admin"]},
+            )
+        )
+    return events
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(Role.OWNER, 200), (Role.ADMIN, 200), (Role.AUDITOR, 200), (Role.MEMBER, 403)]
+)
+@pytest.mark.parametrize(
+    "path", ["/activity/", "/activity/chart.svg", "/activity/export.csv", "/activity/export.jsonl"]
+)
+def test_activity_pages_follow_the_role_table(client, users_by_role, role, status, path):
+    sign_in(client, users_by_role[role])
+    assert client.get(path).status_code == status
+
+
+def test_event_detail_follows_the_role_table(client, users_by_role):
+    event = Event.objects.order_by("sequence").first()
+    for role, status in [(Role.AUDITOR, 200), (Role.MEMBER, 403)]:
+        client.logout()
+        sign_in(client, users_by_role[role])
+        assert client.get(f"/activity/{event.sequence}/").status_code == status
+
+
+def _all_pages(filters: EventFilters, limit: int) -> list[list[int]]:
+    pages, cursor = [], None
+    while True:
+        page = event_page(filters, cursor=cursor, limit=limit)
+        pages.append([e.sequence for e in page.events])
+        if not page.has_more:
+            return pages
+        cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("limit", [1, 5, 7, 10, 29, 30, 31])
+def test_cursor_pages_cover_every_event_once_newest_first(log, limit):
+    expected = [e.sequence for e in sorted(log, key=lambda e: e.created_at, reverse=True)]
+    filters = EventFilters(text="person")
+    pages = _all_pages(filters, limit)
+    assert [s for page in pages for s in page] == expected
+    assert all(len(page) == limit for page in pages[:-1])
+    assert len(pages[-1]) == (30 % limit or limit)
+
+
+def test_cursor_separates_events_of_the_same_microsecond():
+    same = [_at(BASE, action="activity.seeded", target_label=f"same {i}") for i in range(5)]
+    pages = _all_pages(EventFilters(text="same"), 2)
+    assert pages == [[same[4].sequence, same[3].sequence], [same[2].sequence, same[1].sequence], [same[0].sequence]]
+
+
+def test_filters_combine(log, owner):
+    filters = EventFilters(
+        actor=owner.email,
+        action="member.role_changed",
+        since=BASE + timedelta(days=5),
+        until=BASE + timedelta(days=20),
+    )
+    expected = {
+        e.sequence
+        for e in log
+        if e.actor_id == owner.pk
+        and e.action == "member.role_changed"
+        and BASE + timedelta(days=5) <= e.created_at < BASE + timedelta(days=20)
+    }
+    assert expected  # days 9 and 15
+    assert {e.sequence for e in events_filtered(filters)} == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "predicate"),
+    [
+        ({"group": "member", "q": "person"}, lambda e: e.action.startswith("member.")),
+        ({"action": "member.invited"}, lambda e: e.action == "member.invited"),
+        ({"target_type": "user", "target_id": "102"}, lambda e: e.target_id == "102"),
+        ({"q": "PERSON1"}, lambda e: e.target_label.startswith("person1")),
+        ({"actor": "ADMIN@example.com"}, lambda e: e.actor_label == "admin@example.com"),
+        ({"date_from": "2025-03-10", "date_to": "2025-03-12"}, lambda e: 9 <= (e.created_at - BASE).days <= 11),
+    ],
+)
+def test_page_and_exports_show_exactly_the_filtered_set(client, auditor, log, params, predicate):
+    sign_in(client, auditor)
+    expected = [e.sequence for e in sorted(log, key=lambda e: e.created_at, reverse=True) if predicate(e)]
+    assert expected
+
+    page = client.get("/activity/", params)
+    assert page.status_code == 200
+    assert [e.sequence for e in page.context["page"].events] == expected
+
+    response = client.get("/activity/export.csv", params)
+    assert response.streaming
+    assert response["Content-Disposition"].startswith('attachment; filename="activity-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [int(row["sequence"]) for row in rows] == expected
+
+    response = client.get("/activity/export.jsonl", params)
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert [line["sequence"] for line in lines] == expected
+    assert lines[0]["hash"] == Event.objects.get(sequence=expected[0]).hash
+
+
+def test_ip_filter(client, auditor):
+    sign_in(client, auditor)  # its sign-in event carries the test client's address 203.0.113.10
+    response = client.get("/activity/", {"ip": "203.0.113.10"})
+    assert {e.action for e in response.context["page"].events} == {"auth.signed_in"}
+    assert client.get("/activity/", {"ip": "198.51.100.1"}).context["page"].events == []
+
+
+def test_system_actor_filter(client, auditor):
+    event_record(action="activity.seeded", target_label="by the system")
+    sign_in(client, auditor)
+    events = client.get("/activity/", {"actor": "system", "q": "by the"}).context["page"].events
+    assert [e.target_label for e in events] == ["by the system"]
+
+
+def test_date_range_is_read_in_the_browsers_time_zone(client, auditor):
+    # 23:30 on 1 March in Santiago (UTC-3) is 02:30 on 2 March in UTC.
+    event = _at(datetime(2025, 3, 2, 2, 30, tzinfo=UTC), action="activity.seeded", target_label="late")
+    sign_in(client, auditor)
+    params = {"date_from": "2025-03-01", "date_to": "2025-03-01", "q": "late"}
+    in_santiago = client.get("/activity/", {**params, "tz": "America/Santiago"})
+    assert [e.pk for e in in_santiago.context["page"].events] == [event.pk]
+    assert "America/Santiago" in in_santiago.content.decode()
+    assert client.get("/activity/", {**params, "tz": "UTC"}).context["page"].events == []
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "2025-03-10", "date_to": "2025-03-01"}, "is before the start date"),
+        ({"ip": "not-an-ip"}, "valid IPv4 or IPv6"),
+        ({"actor": "bob"}, "is not an email address"),
+        ({"group": "auth", "action": "member.invited"}, "is not in the group auth"),
+        ({"after": "garbage"}, "page link is damaged"),
+    ],
+)
+def test_bad_filters_get_a_specific_message_and_keep_the_input(client, auditor, params, message):
+    sign_in(client, auditor)
+    response = client.get("/activity/", params)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    for value in params.values():
+        if value != "garbage":
+            assert value in body
+
+
+@override_settings(ACTIVITY_PAGE_SIZE=10)
+def test_page_links_to_more_instead_of_counting(client, auditor, log):
+    sign_in(client, auditor)
+    response = client.get("/activity/", {"q": "person"})
+    body = response.content.decode()
+    cursor = response.context["page"].next_cursor
+    assert f"after={cursor.encode()}" in body
+    assert "More (older)" in body
+    assert "30 events" not in body
+    last = client.get("/activity/", {"q": "person", "after": Cursor(BASE + timedelta(days=10), 0).encode()})
+    assert "More (older)" not in last.content.decode()
+    assert len(last.context["page"].events) == 10
+
+
+def test_small_result_shows_its_count(client, auditor, log):
+    sign_in(client, auditor)
+    assert "6 events." in client.get("/activity/", {"target_id": "101"}).content.decode()
+
+
+def test_detail_shows_before_and_after_side_by_side(client, auditor, owner):
+    event = event_record(
+        action="settings.password_policy.updated",
+        actor=owner,
+        target_type="passwordpolicy",
+        target_id="1",
+        changes={"min_length": [8, 12], "version": [1, 2], "note": "kept"},
+    )
+    sign_in(client, auditor)
+    response = client.get(f"/activity/{event.sequence}/")
+    rows = {row["field"]: row for row in response.context["rows"]}
+    assert (rows["min_length"]["before"], rows["min_length"]["after"]) == ("8", "12")
+    assert rows["note"]["before"] == "—"
+    body = response.content.decode()
+    assert "diff__before" in body and "diff__after" in body
+    assert event.hash in body
+
+
+def test_missing_event_is_404(client, auditor):
+    sign_in(client, auditor)
+    assert client.get("/activity/999999/").status_code == 404
+
+
+def test_chart_is_an_svg_with_one_bar_per_day_with_events(client, auditor, log):
+    sign_in(client, auditor)
+    response = client.get(
+        "/activity/chart.svg", {"date_from": "2025-03-01", "date_to": "2025-03-10", "action": "member.invited"}
+    )
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert svg.startswith("<svg")
+    expected_days = [d for d in range(10) if d % 3 != 0]
+    assert svg.count("<rect") - 1 == len(expected_days)  # one background rect
+    assert "Sun 02 Mar 2025: 1 event" in svg
+    assert "<script" not in svg
+
+
+def test_export_neutralises_spreadsheet_formulas(client, auditor):
+    event_record(action="auth.sign_in_failed", target_type="user", target_label="=HYPERLINK(1)")
+    sign_in(client, auditor)
+    response = client.get("/activity/export.csv", {"action": "auth.sign_in_failed", "q": "HYPERLINK"})
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert row["target_label"] == "'=HYPERLINK(1)"
+
+
+def test_member_sees_own_sign_in_history_in_profile(client, member, admin):
+    client.post("/login/", {"username": member.email, "password": "wrong"}, REMOTE_ADDR="203.0.113.10")
+    sign_in(client, member)
+    sign_in_admin = event_record(action="auth.signed_in", actor=admin, target=admin)
+    body = client.get("/profile/").content.decode()
+    assert "Sign-in history" in body
+    history = client.get("/profile/").context["sign_in_history"]
+    assert [e.action for e in history] == ["auth.signed_in", "auth.sign_in_failed"]
+    assert sign_in_admin not in history

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from accounts import lockout
+from activity.models import Event
+from tests.conftest import sign_in
+from tests.two_factor.conftest import code_at
+
+pytestmark = pytest.mark.django_db
+
+ATTACKER = "198.51.100.7"
+
+
+def attempt(client, email, password, ip=ATTACKER, **headers):
+    return client.post("/login/", {"username": email, "password": password}, REMOTE_ADDR=ip, **headers)
+
+
+def fail(client, email, times, ip=ATTACKER, **headers):
+    for _ in range(times):
+        response = attempt(client, email, "not-the-password", ip=ip, **headers)
+        assert response.status_code in (200, 429)
+    return response
+
+
+def test_four_failures_do_not_lock(client, member, password):
+    fail(client, member.email, 4)
+    assert attempt(client, member.email, password).status_code == 302
+
+
+def test_fifth_failure_locks_even_the_right_password_out(client, member, password):
+    locked = fail(client, member.email, 5)
+    assert locked.status_code == 429
+    response = attempt(client, member.email, password)
+    assert response.status_code == 429
+    assert "temporarily locked" in response.content.decode()
+    assert client.get("/profile/").status_code == 302
+    event = Event.objects.get(action="auth.locked_out")
+    assert event.target_label == member.email
+    assert password not in str(event.changes)
+
+
+def test_lockout_is_per_account_and_ip(client, member, password):
+    fail(client, member.email, 5)
+    assert attempt(Client(), member.email, password, ip="192.0.2.44").status_code == 302
+
+
+def test_unknown_email_is_locked_out_the_same_way(member):
+    known = fail(Client(), member.email, 6)
+    unknown = fail(Client(), "nobody@example.com", 6)
+    assert known.status_code == unknown.status_code == 429
+
+    def strip(html: str) -> str:
+        # The "until" time is the only varying part of the page.
+        import re
+
+        return re.sub(r"<time[^>]*>.*?</time>\s*\([^)]*\)", "", html)
+
+    assert strip(known.content.decode()) == strip(unknown.content.decode())
+
+
+def test_wrong_sign_in_error_does_not_reveal_whether_the_email_exists(client, member):
+    known = attempt(client, member.email, "wrong-password-1")
+    unknown = attempt(client, "nobody@example.com", "wrong-password-1")
+    assert known.status_code == unknown.status_code == 200
+    assert known.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
+
+
+def test_lockout_ends_after_the_cool_off(client, member, password):
+    fail(client, member.email, 5)
+    with time_machine.travel(time.time() + 16 * 60):
+        assert attempt(client, member.email, password).status_code == 302
+
+
+def test_case_and_spaces_do_not_escape_the_count(client, member, password):
+    fail(client, member.email, 3)
+    fail(client, member.email.upper(), 1)
+    fail(client, f"  {member.email}", 1)
+    assert attempt(client, member.email, password).status_code == 429
+
+
+def test_owner_unlocks_from_the_team_page(client, member, owner, password):
+    fail(Client(), member.email, 5)
+    assert lockout.is_locked(member.email)
+    sign_in(client, owner)
+    assert client.get(f"/team/{member.pk}/").context["locked"] is True
+    response = client.post(f"/team/{member.pk}/unlock/")
+    assert response.status_code == 302
+    assert not lockout.is_locked(member.email)
+    assert attempt(Client(), member.email, password).status_code == 302
+    event = Event.objects.get(action="auth.unlocked")
+    assert (event.actor, event.target_id) == (owner, str(member.pk))
+
+
+def test_axes_reset_command_unlocks_and_is_recorded(member, password):
+    fail(Client(), member.email, 5)
+    call_command("axes_reset", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert attempt(Client(), member.email, password).status_code == 302
+    event = Event.objects.get(action="auth.unlocked")
+    assert event.actor is None
+
+
+def test_wrong_second_step_codes_count_as_failures(client, member, password, enrolled):
+    secret, _ = enrolled(member)
+    now = time.time() + 600
+    with time_machine.travel(now, tick=False):
+        right = code_at(secret, now)
+        wrong = f"{(int(right) + 5) % 1_000_000:06d}"
+        responses = []
+        for _ in range(5):
+            attempt(client, member.email, password)  # right password each time
+            responses.append(client.post("/login/verify/", {"code": wrong}, REMOTE_ADDR=ATTACKER))
+        assert responses[-1].status_code == 429
+        assert attempt(client, member.email, password).status_code == 429
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_spoofed_forwarded_for_does_not_escape_the_lockout(client, member, password, settings, proxies):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    proxy_ip = "10.0.0.2"
+    for n in range(5):
+        forged = f"192.0.2.{n + 1}"
+        if proxies:
+            # Behind one trusted proxy, which appends the real client address.
+            headers = {"HTTP_X_FORWARDED_FOR": f"{forged}, {ATTACKER}"}
+            ip = proxy_ip
+        else:
+            headers = {"HTTP_X_FORWARDED_FOR": forged}
+            ip = ATTACKER
+        attempt(client, member.email, "wrong-password", ip=ip, **headers)
+    headers = {"HTTP_X_FORWARDED_FOR": f"203.0.113.99, {ATTACKER}" if proxies else "203.0.113.99"}
+    response = attempt(client, member.email, password, ip=proxy_ip if proxies else ATTACKER, **headers)
+    assert response.status_code == 429
