@@ -71,8 +71,7 @@ def locked_out_record(*, request, email: str) -> None:
     """
     from .models import User
 
-    failures = getattr(request, "axes_failures_since_start", None)
-    if failures is not None and failures != failure_limit(request, None):
+    if getattr(request, "axes_failures_since_start", None) != failure_limit(request, None):
         return
     user = User.objects.filter(email__iexact=email).first()
     event_record(

@@ -257,14 +257,16 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# The lockout ends when the locked-out page says, however often someone retries.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "activity.context.client_ip"
+# Form fields axes must mask in the attempts it stores.
 AXES_SENSITIVE_PARAMETERS = [
     "password",
-    "password1",
-    "password2",
+    "old_password",
     "new_password1",
     "new_password2",
-    "otp_token",
+    "code",
     "token",
 ]
 

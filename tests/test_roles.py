@@ -110,6 +110,7 @@ ELSEWHERE = {
     "security:delivery_reveal",
     "api_delivery_token",
     # Issue 5 (activity log): tests/activity/
+    "security:activity_retention",
     "activity:detail",
     "activity:chart",
     "activity:export_csv",

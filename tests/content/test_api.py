@@ -93,7 +93,7 @@ def test_an_expired_token_gets_401_with_invalid_token(client, token, public_entr
 def test_a_forged_token_gets_401(client, member, delivery_key, private_entry):
     forged = jwt.encode(
         {"sub": str(member.pk), "aud": "content-delivery", "iss": "http://127.0.0.1:8000", "exp": 4102444800},
-        "not-the-secret",
+        "not-the-secret-but-long-enough-for-hs256-xx",
         algorithm="HS256",
         headers={"kid": delivery_key.kid},
     )

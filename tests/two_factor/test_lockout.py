@@ -136,3 +136,44 @@ def test_spoofed_forwarded_for_does_not_escape_the_lockout(client, member, passw
     headers = {"HTTP_X_FORWARDED_FOR": f"203.0.113.99, {ATTACKER}" if proxies else "203.0.113.99"}
     response = attempt(client, member.email, password, ip=proxy_ip if proxies else ATTACKER, **headers)
     assert response.status_code == 429
+
+
+def test_environment_sets_the_default_limit(client, member, password, settings):
+    settings.LOCKOUT_FAILURE_LIMIT = 3
+    assert fail(client, member.email, 3).status_code == 429
+
+
+def test_settings_page_overrides_limit_and_cool_off_and_records_the_change(client, owner, member, password):
+    sign_in(client, owner)
+    response = client.post(
+        "/settings/security/lockout/", {"lockout_failure_limit": 10, "lockout_cooloff_minutes": 30}
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(action="settings.lockout.updated")
+    assert event.changes == {"lockout_failure_limit": [None, 10], "lockout_cooloff_minutes": [None, 30]}
+    other = Client()
+    assert fail(other, member.email, 9).status_code == 200
+    assert fail(other, member.email, 1).status_code == 429
+    with time_machine.travel(time.time() + 20 * 60):
+        assert attempt(other, member.email, password).status_code == 429
+    with time_machine.travel(time.time() + 31 * 60):
+        assert attempt(other, member.email, password).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("limit", "cooloff", "error"),
+    [
+        (2, 15, "greater than or equal to 3"),
+        (21, 15, "less than or equal to 20"),
+        (5, 0, "greater than or equal to 1"),
+        (5, 1441, "less than or equal to 1440"),
+    ],
+)
+def test_lockout_settings_are_bounded(client, owner, limit, cooloff, error):
+    sign_in(client, owner)
+    response = client.post(
+        "/settings/security/lockout/", {"lockout_failure_limit": limit, "lockout_cooloff_minutes": cooloff}
+    )
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Event.objects.filter(action="settings.lockout.updated").exists()

@@ -1,0 +1,136 @@
+"""Measure what the database-backed CORS setting costs per API request.
+
+Runs, in one process and one run, the same API request from an allowed origin
+under two configurations and prints the requests per second of each and their
+ratio:
+
+- dynamic: origins saved on the Security page (security.cors, through
+  django-cors-headers' check_request_enabled signal);
+- static: the same origins hard-coded in CORS_ALLOWED_ORIGINS, with the
+  signal receiver disconnected.
+
+Rounds alternate between the two so that drift (CPU frequency, other load)
+hits both alike; the median round of each is compared. Target: the dynamic
+setting costs at most 5 %.
+
+    .venv/bin/python bench/cors_bench.py [--requests 2000] [--rounds 7]
+
+It uses a throw-away test database: SQLite by default, or the one
+DATABASE_URL names; REDIS_URL makes the shared cache Redis, as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "modyo_admin.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("MODYO_VAR_DIR", tempfile.mkdtemp(prefix="modyo-admin-bench-"))
+os.environ.setdefault("CACHE_KEY_PREFIX", f"modyo_admin_bench_{os.getpid()}")
+os.environ.setdefault("LOG_LEVEL", "ERROR")
+
+import django  # noqa: E402
+
+django.setup()
+
+from corsheaders.signals import check_request_enabled  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from accounts import services as account_services  # noqa: E402
+from accounts.roles import Role  # noqa: E402
+from content import services as content_services  # noqa: E402
+from security import cors  # noqa: E402
+from security import services as security_services  # noqa: E402
+
+ORIGINS = ["http://api.mydomain.com", "http://mysubdomain.mydomain.com", "http://mydomain.com"]
+ORIGIN = "http://mydomain.com"
+PATH = "/api/content/entries/welcome/"
+TARGET_COST = 0.05
+
+
+def _run(client: Client, count: int) -> float:
+    """Return requests per second over ``count`` requests."""
+    started = time.perf_counter()
+    for _ in range(count):
+        client.get(PATH, HTTP_ORIGIN=ORIGIN)
+    return count / (time.perf_counter() - started)
+
+
+def _check(client: Client, variant: str) -> None:
+    response = client.get(PATH, HTTP_ORIGIN=ORIGIN)
+    if response.status_code != 200 or response.get("Access-Control-Allow-Origin") != ORIGIN:
+        raise SystemExit(f"{variant}: the request did not get CORS headers; the comparison would be meaningless.")
+
+
+class _Static:
+    """The origins hard-coded in settings, with the database-backed decision switched off."""
+
+    def __enter__(self):
+        check_request_enabled.disconnect(dispatch_uid="security.cors_check_request_enabled")
+        self._override = override_settings(CORS_ALLOWED_ORIGINS=ORIGINS)
+        self._override.enable()
+
+    def __exit__(self, *exc):
+        self._override.disable()
+        check_request_enabled.connect(
+            cors.cors_check_request_enabled, dispatch_uid="security.cors_check_request_enabled"
+        )
+
+
+def _prepare() -> None:
+    owner = account_services.member_create(
+        email="bench@example.com", password="Correct-Horse-9-Battery", role=Role.OWNER
+    )
+    content_services.entry_create(acting_user=owner, title="Welcome", slug="welcome", body="Hi.", visibility="public")
+    security_services.cors_settings_update(acting_user=owner, enabled=True, allowed_origins=", ".join(ORIGINS))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000, help="requests per round (default 2000)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds per variant (default 7)")
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        _prepare()
+        client = Client()
+        _check(client, "dynamic")
+        with _Static():
+            _check(client, "static")
+        _run(client, args.requests // 4)  # warm-up
+        results: dict[str, list[float]] = {"dynamic": [], "static": []}
+        for _ in range(args.rounds):
+            results["dynamic"].append(_run(client, args.requests))
+            with _Static():
+                results["static"].append(_run(client, args.requests))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    dynamic, static = statistics.median(results["dynamic"]), statistics.median(results["static"])
+    ratio = dynamic / static
+    cache_backend = "Redis" if os.environ.get("REDIS_URL") else "local memory"
+    print(f"GET {PATH} with Origin {ORIGIN}; {args.rounds} rounds x {args.requests} requests; cache: {cache_backend}")
+    print(f"dynamic (Security page, cached):     {dynamic:9.1f} requests/s")
+    print(f"static (CORS_ALLOWED_ORIGINS):       {static:9.1f} requests/s")
+    print(f"ratio dynamic/static:                {ratio:9.3f}  (cost {100 * (1 - ratio):+.1f} %)")
+    verdict = "within" if 1 - ratio <= TARGET_COST else "ABOVE"
+    print(f"target: cost at most {100 * TARGET_COST:.0f} % -> {verdict} target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Activity events of the activity app's own URLs and commands (see event_contract.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from activity.models import RetentionSetting
+from activity.services import event_record
+from tests.activity.event_contract import EventCase
+
+
+def _old_events(world):
+    with time_machine.travel(timezone.now() - timedelta(days=400), tick=False):
+        event_record(action="activity.seeded", target_label="old")
+    # The fixtures' events are newer, so only a prefix is due: move the clock instead.
+    RetentionSetting.objects.update_or_create(pk=1, defaults={"keep_days": 90})
+
+
+def _prune(client, world):
+    with time_machine.travel(timezone.now() + timedelta(days=100), tick=False):
+        call_command("activity_prune")
+
+
+EVENT_CASES = [
+    EventCase(
+        "activity_verify", "activity.verified", lambda client, world: call_command("activity_verify"), command=True
+    ),
+    EventCase("activity_prune", "activity.pruned", _prune, command=True, setup=_old_events),
+    EventCase(
+        "activity_seed",
+        "activity.seeded",
+        lambda client, world: call_command("activity_seed", "--count", "20", "--actors", "3"),
+        command=True,
+        # The fake events are the command's data; its record of the run is the one activity_log event.
+        counted=lambda events: events.filter(target_type="activity_log"),
+    ),
+]
+
+READ_ONLY = {
+    "activity:list": "GET only (require_safe); browsing changes nothing.",
+    "activity:detail": "GET only (require_safe).",
+    "activity:chart": "GET only (require_safe).",
+    "activity:export_csv": "GET only (require_safe); an export changes nothing.",
+    "activity:export_jsonl": "GET only (require_safe); an export changes nothing.",
+    "api_schema": "The OpenAPI schema (drf-spectacular), GET only.",
+}
