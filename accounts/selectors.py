@@ -59,24 +59,18 @@ def team_list() -> QuerySet[User]:
     return User.objects.order_by("email")
 
 
-def active_owner_count() -> int:
-    return User.objects.filter(role=Role.OWNER, is_active=True).count()
-
-
 def members_by_role_and_status() -> list[dict]:
-    """Return rows of (role, active, invited, deactivated) counts for the dashboard."""
-    rows = []
-    for role in Role:
-        users = User.objects.filter(role=role)
-        rows.append(
-            {
-                "role": role.label,
-                "active": users.filter(is_active=True, joined_at__isnull=False).count(),
-                "invited": users.filter(is_active=True, joined_at__isnull=True).count(),
-                "deactivated": users.filter(is_active=False).count(),
-            }
+    """Return, for each role, how many members are active, invited and deactivated (one query)."""
+    counts = {
+        row["role"]: row
+        for row in User.objects.values("role").annotate(
+            active=Count("pk", filter=Q(is_active=True, joined_at__isnull=False)),
+            invited=Count("pk", filter=Q(is_active=True, joined_at__isnull=True)),
+            deactivated=Count("pk", filter=Q(is_active=False)),
         )
-    return rows
+    }
+    empty = {"active": 0, "invited": 0, "deactivated": 0}
+    return [{"role": role.label, **{key: counts.get(role.value, empty)[key] for key in empty}} for role in Role]
 
 
 def user_sessions_active(*, user: User) -> list:

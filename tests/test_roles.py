@@ -20,7 +20,7 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 OK, FORBIDDEN, BAD_REQUEST = 200, 403, 400
-O, A, AU, M = Role.OWNER, Role.ADMIN, Role.AUDITOR, Role.MEMBER
+OW, A, AU, M = Role.OWNER, Role.ADMIN, Role.AUDITOR, Role.MEMBER
 
 
 def redirect(to: str) -> str:
@@ -38,16 +38,16 @@ class Row:
 
 def staff(ok, member):
     """Owner, admin and auditor get ``ok``; a member gets ``member``."""
-    return {O: ok, A: ok, AU: ok, M: member}
+    return {OW: ok, A: ok, AU: ok, M: member}
 
 
 def managers(ok):
     """Owner and admin get ``ok``; auditor and member are refused."""
-    return {O: ok, A: ok, AU: FORBIDDEN, M: FORBIDDEN}
+    return {OW: ok, A: ok, AU: FORBIDDEN, M: FORBIDDEN}
 
 
 def everyone(result):
-    return {O: result, A: result, AU: result, M: result}
+    return {OW: result, A: result, AU: result, M: result}
 
 
 ROLE_TABLE = [
@@ -132,9 +132,7 @@ def url_names(resolver=None, namespace: str = "") -> set[str]:
 
 def test_every_url_is_classified():
     classified = {row.name for row in ROLE_TABLE} | PUBLIC | ELSEWHERE
-    missing = sorted(
-        name for name in url_names() if name not in classified and not name.startswith(ELSEWHERE_PREFIXES)
-    )
+    missing = sorted(name for name in url_names() if name not in classified and not name.startswith(ELSEWHERE_PREFIXES))
     assert missing == [], f"Add these URLs to ROLE_TABLE in tests/test_roles.py (or to PUBLIC/ELSEWHERE): {missing}"
 
 
@@ -200,7 +198,7 @@ FOUNDATION_ENTRIES = {"Dashboard", "Team", "Activity", "Settings", "Profile"}
 
 def test_sidebar_shows_only_entries_the_role_may_open(client, users_by_role):
     expected = {
-        O: ["Dashboard", "Team", "Activity", "Settings", "Profile"],
+        OW: ["Dashboard", "Team", "Activity", "Settings", "Profile"],
         A: ["Dashboard", "Team", "Activity", "Settings", "Profile"],
         AU: ["Dashboard", "Team", "Activity", "Settings", "Profile"],
         M: ["Profile"],
@@ -230,10 +228,10 @@ def test_auditor_sees_the_team_but_cannot_invite(client, auditor):
 
 def test_permission_table_matches_the_issue():
     holders = {perm: set(roles) for perm, roles in PERMISSIONS.items()}
-    assert holders["team.manage"] == {O, A}
-    assert holders["team.manage_owners"] == {O}
-    assert holders["security.edit"] == {O, A}
-    assert holders["security.view"] == {O, A, AU}
-    assert holders["activity.view"] == {O, A, AU}
-    assert holders["team.view"] == {O, A, AU}
-    assert holders["profile.view"] == {O, A, AU, M}
+    assert holders["team.manage"] == {OW, A}
+    assert holders["team.manage_owners"] == {OW}
+    assert holders["security.edit"] == {OW, A}
+    assert holders["security.view"] == {OW, A, AU}
+    assert holders["activity.view"] == {OW, A, AU}
+    assert holders["team.view"] == {OW, A, AU}
+    assert holders["profile.view"] == {OW, A, AU, M}

@@ -96,4 +96,3 @@ def test_a_failed_sign_in_leaves_a_pbkdf2_hash_alone(client, settings):
     assert sign_in_status(client, user.email, "Wrong-Legacy-Pass-1") == 200
     user.refresh_from_db()
     assert user.password == legacy
-

@@ -94,7 +94,11 @@ def test_invitation_accepts_a_compliant_password(client, owner, strict_compositi
 def test_invitation_password_is_checked_for_similarity_with_the_name_typed_on_the_form(client, owner):
     _user, link = services.member_invite(email="nn@example.com", role=Role.MEMBER, acting_user=owner)
     path = "/invite/" + invitation_token(link) + "/"
-    data = {"full_name": "Bartholomew Quincy", "new_password1": "bartholomewquincy", "new_password2": "bartholomewquincy"}
+    data = {
+        "full_name": "Bartholomew Quincy",
+        "new_password1": "bartholomewquincy",
+        "new_password2": "bartholomewquincy",
+    }
     response = client.post(path, data)
     assert response.status_code == 200
     assert field_errors(response, "new_password1") == [

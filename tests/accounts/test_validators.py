@@ -60,9 +60,7 @@ def test_minimum_length_counts_characters_not_bytes():
         ("require_special", "Zq7mKpwXr", "Zq7mKpwX!", "password_no_special"),
     ],
 )
-def test_each_character_class_rule_refuses_a_password_missing_only_that_class(
-    set_policy, flag, missing, present, code
-):
+def test_each_character_class_rule_refuses_a_password_missing_only_that_class(set_policy, flag, missing, present, code):
     assert codes(missing) == []  # the class is not required yet
     set_policy(**{flag: True})
     assert codes(missing) == [code]

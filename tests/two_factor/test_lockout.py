@@ -145,9 +145,7 @@ def test_environment_sets_the_default_limit(client, member, password, settings):
 
 def test_settings_page_overrides_limit_and_cool_off_and_records_the_change(client, owner, member, password):
     sign_in(client, owner)
-    response = client.post(
-        "/settings/security/lockout/", {"lockout_failure_limit": 10, "lockout_cooloff_minutes": 30}
-    )
+    response = client.post("/settings/security/lockout/", {"lockout_failure_limit": 10, "lockout_cooloff_minutes": 30})
     assert response.status_code == 302
     event = Event.objects.get(action="settings.lockout.updated")
     assert event.changes == {"lockout_failure_limit": [None, 10], "lockout_cooloff_minutes": [None, 30]}

@@ -80,7 +80,9 @@ def test_security_settings_change_asks_for_the_password_after_fifteen_minutes(cl
     with time_machine.travel(start, tick=False):
         sign_in(client, owner)
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
-        response = client.post("/settings/security/two-step/", {"two_factor_required": "on", "two_factor_grace_days": 0})
+        response = client.post(
+            "/settings/security/two-step/", {"two_factor_required": "on", "two_factor_grace_days": 0}
+        )
     assert response["Location"].startswith("/reauthenticate/")
     assert not Event.objects.filter(action="settings.two_factor.updated").exists()
 

@@ -29,9 +29,7 @@ def test_idle_session_returns_to_sign_in_and_then_to_the_wanted_page(client, mem
         assert response["Location"] == "/login/?next=%2Fprofile%2Fsessions%2F"
         page = client.get(response["Location"])
         assert "inactivity" in page.content.decode()
-        again = client.post(
-            "/login/", {"username": member.email, "password": password, "next": "/profile/sessions/"}
-        )
+        again = client.post("/login/", {"username": member.email, "password": password, "next": "/profile/sessions/"})
         assert again["Location"] == "/profile/sessions/"
     assert Event.objects.filter(action="auth.session_expired", changes__reason="idle").count() == 1
 
@@ -114,9 +112,7 @@ def test_changing_password_signs_out_other_sessions(member, password):
     sign_in(laptop, member)
     sign_in(phone, member)
     new = "An0ther-Long-Passphrase!"
-    response = laptop.post(
-        "/profile/password/", {"old_password": password, "new_password1": new, "new_password2": new}
-    )
+    response = laptop.post("/profile/password/", {"old_password": password, "new_password1": new, "new_password2": new})
     assert response.status_code == 302
     assert laptop.get("/profile/").status_code == 200
     assert phone.get("/profile/").status_code == 302
