@@ -9,7 +9,9 @@ from django.dispatch import receiver
 from . import lockout, services
 
 
-@receiver(user_login_failed, dispatch_uid="accounts.sign_in_failed")
+# Only password failures from django.contrib.auth.authenticate(); a wrong second-step
+# code is sent by accounts.two_factor (for the lockout count) and recorded there.
+@receiver(user_login_failed, sender="django.contrib.auth", dispatch_uid="accounts.sign_in_failed")
 def record_sign_in_failure(sender, credentials, request=None, **kwargs):
     services.sign_in_failure_record(email=credentials.get("username") or credentials.get("email") or "")
 

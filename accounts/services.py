@@ -185,16 +185,32 @@ def _lock(user: User) -> User:
     return User.objects.select_for_update().get(pk=user.pk)
 
 
+def _lock_with_owners(user: User) -> User:
+    """Lock the active owners, then ``user``, always in that order.
+
+    Changes that may meet the last-owner rule take their row locks in one
+    order, so two of them running at once wait for each other instead of
+    deadlocking.
+    """
+    list(User.objects.select_for_update().filter(role=Role.OWNER, is_active=True).order_by("pk").values("pk"))
+    return _lock(user)
+
+
 def _ensure_not_last_owner(user: User, message: str) -> None:
-    # Lock every active owner so two concurrent demotions cannot both pass.
-    owners = list(User.objects.select_for_update().filter(role=Role.OWNER, is_active=True).values_list("pk", flat=True))
+    # Lock every active owner so two concurrent demotions cannot both pass. An owner
+    # still invited (never joined) cannot sign in, so does not count.
+    owners = list(
+        User.objects.select_for_update()
+        .filter(role=Role.OWNER, is_active=True, joined_at__isnull=False)
+        .values_list("pk", flat=True)
+    )
     if user.role == Role.OWNER and user.is_active and owners == [user.pk]:
         raise ValidationError(message, code="last_owner")
 
 
 @transaction.atomic
 def member_role_change(*, user: User, role: str, acting_user: User) -> User:
-    user = _lock(user)
+    user = _lock_with_owners(user)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     _authorize_member_change(acting_user=acting_user, user=user)
@@ -213,7 +229,7 @@ def member_role_change(*, user: User, role: str, acting_user: User) -> User:
 
 @transaction.atomic
 def member_deactivate(*, user: User, acting_user: User) -> User:
-    user = _lock(user)
+    user = _lock_with_owners(user)
     _authorize_member_change(acting_user=acting_user, user=user)
     if user.pk == acting_user.pk:
         raise ValidationError("You cannot deactivate yourself.", code="deactivate_self")
@@ -295,14 +311,25 @@ def password_change(*, user: User, new_password: str, keep_session_key: str | No
 
 
 @transaction.atomic
-def password_reset_complete(*, user: User, new_password: str) -> User:
-    """Set a password chosen through an emailed reset link; end every session."""
+def password_reset_complete(*, user: User, new_password: str, via: str = "email link") -> User:
+    """Set a password without the old one (emailed link, or an operator's command); end every session."""
     user = _lock(user)
     _set_password(user, new_password)
     user.save()
-    user_sessions_end(user=user)
-    event_record(action="password.reset", actor=None, target=user)
+    ended = user_sessions_end(user=user)
+    event_record(action="password.reset", actor=None, target=user, changes={"via": via, "sessions_ended": ended})
     return user
+
+
+def password_reset_request_record(*, email: str) -> None:
+    """Record a request for a reset link, whether or not the email is a member's (the page says the same)."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    event_record(
+        action="password.reset_requested",
+        target_type="user",
+        target_id=str(user.pk) if user else "",
+        target_label=email.strip()[:300],
+    )
 
 
 @transaction.atomic
@@ -413,8 +440,14 @@ def setup_token_issue() -> str | None:
         SetupToken.objects.all().delete()
         return None
     token = secrets.token_urlsafe(32)
-    SetupToken.objects.all().delete()
+    replaced, _ = SetupToken.objects.all().delete()
     SetupToken.objects.create(token_hash=_token_hash(token))
+    event_record(
+        action="setup.link_issued",
+        target_type="setup",
+        target_label="First-run setup link",
+        changes={"earlier_links_voided": replaced},
+    )
     return token
 
 

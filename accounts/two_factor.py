@@ -175,9 +175,13 @@ def _devices_delete(user: User) -> int:
 
 
 def _verify_device_code(user: User, code: str):
-    device = totp_device(user)
     code = (code or "").strip().replace(" ", "")
-    if device is None or not code:
+    # Anything but six digits is no authenticator code (perhaps a recovery code):
+    # it must not count against the device's throttle.
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    device = totp_device(user)
+    if device is None:
         return None
     return django_otp.verify_token(user, device.persistent_id, code)
 

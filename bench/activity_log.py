@@ -13,6 +13,7 @@ only the first run pays for seeding. Exit status 1 when a target is missed.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import statistics
 import sys
@@ -52,8 +53,14 @@ def _setup_django(database: str) -> None:
     )
     os.environ.pop("REDIS_URL", None)
     import django
+    from django.conf import settings
 
     django.setup()
+    # The hashed-name manifest needs collectstatic; page templates only need URLs here.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def _rss_mb() -> float:
@@ -88,7 +95,7 @@ def _prepare(size: int):
 
     call_command("migrate", verbosity=0)
     have = Event.objects.exclude(target_type="activity_log").count()
-    if have != size:
+    if have < size or have > size + 100:
         print(f"  seeding {size:,} events (have {have:,})...", flush=True)
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE activity_event, activity_chainhead")
@@ -118,13 +125,13 @@ def run_1m() -> dict:
 
     url = "/activity/"
     for _ in range(500):
-        page = client.get(url).context["page"]
-        url = "/activity/?" + urlencode({"after": page.next_cursor.encode()})
+        cursor = re.search(r"after=([0-9]+-[0-9]+)", client.get(url).content.decode())[1]
+        url = "/activity/?" + urlencode({"after": cursor})
     figures["after_500_pages_ms"] = _timed(client, url)
 
     busiest = (
-        Event.objects.filter(action="auth.signed_in", actor__isnull=False)
-        .values_list("actor__email", flat=True)
+        Event.objects.filter(action="auth.signed_in", actor_label__startswith="seed-actor-")
+        .values_list("actor_label", flat=True)
         .first()
     )
     today = timezone.now().date()
@@ -135,7 +142,7 @@ def run_1m() -> dict:
         "date_to": today.isoformat(),
     }
     figures["filtered_page_ms"] = _timed(client, "/activity/?" + urlencode(filtered))
-    figures["filtered_page_rows"] = len(client.get("/activity/?" + urlencode(filtered)).context["page"].events)
+    figures["filtered_page_rows"] = client.get("/activity/?" + urlencode(filtered)).content.decode().count("<tr><td>")
 
     rss_before = peak = _rss_mb()
     started = time.perf_counter()

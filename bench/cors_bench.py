@@ -10,7 +10,7 @@ ratio:
   signal receiver disconnected.
 
 Rounds alternate between the two so that drift (CPU frequency, other load)
-hits both alike; the medians of each variant, and the median of the
+hits both alike (ABBA order, garbage collection paused while timing); the medians of each variant, and the median of the
 per-round ratios, are compared. Target: the dynamic
 setting costs at most 5 %.
 
@@ -23,6 +23,8 @@ DATABASE_URL names; REDIS_URL makes the shared cache Redis, as in production.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import secrets
 import statistics
@@ -64,10 +66,15 @@ TARGET_COST = 0.05
 
 def _run(client: Client, count: int) -> float:
     """Return requests per second over ``count`` requests."""
-    started = time.perf_counter()
-    for _ in range(count):
-        client.get(PATH, HTTP_ORIGIN=ORIGIN)
-    return count / (time.perf_counter() - started)
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for _ in range(count):
+            client.get(PATH, HTTP_ORIGIN=ORIGIN)
+        return count / (time.perf_counter() - started)
+    finally:
+        gc.enable()
 
 
 def _check(client: Client, variant: str) -> None:
@@ -116,10 +123,11 @@ def main() -> int:
             _check(client, "static")
         _run(client, args.requests // 4)  # warm-up
         results: dict[str, list[float]] = {"dynamic": [], "static": []}
-        for _ in range(args.rounds):
-            results["dynamic"].append(_run(client, args.requests))
-            with _Static():
-                results["static"].append(_run(client, args.requests))
+        for round_number in range(args.rounds):
+            # ABBA order: neither variant always runs first, or always after the other's garbage.
+            for variant in ("dynamic", "static") if round_number % 2 == 0 else ("static", "dynamic"):
+                with _Static() if variant == "static" else contextlib.nullcontext():
+                    results[variant].append(_run(client, args.requests))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

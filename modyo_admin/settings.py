@@ -194,7 +194,14 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 3)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+# Lax keeps the session cookie off cross-site requests. Sites on another
+# registrable domain that call /api/delivery/token with credentials need None
+# (over HTTPS only); CSRF protection of every form still applies.
+SESSION_COOKIE_SAMESITE = os.environ.get("DJANGO_SESSION_COOKIE_SAMESITE", "Lax").strip().capitalize()
+if SESSION_COOKIE_SAMESITE not in {"Lax", "Strict", "None"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_SESSION_COOKIE_SAMESITE must be Lax, Strict or None, not {SESSION_COOKIE_SAMESITE!r}."
+    )
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,4 +1,7 @@
-"""System checks for deployment security (ids security.E00x / W00x)."""
+"""System checks of the security settings (ids security.E00x / W1xx).
+
+HTTPS deployment settings are covered by Django's own ``check --deploy``.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +13,6 @@ from django.core.checks import Error, Tags, Warning, register
 
 from . import conf
 from .models import MAX_TOKEN_TTL, MIN_TOKEN_TTL
-
-
-@register(Tags.security, deploy=True)
-def check_https(app_configs, **kwargs):
-    errors = []
-    if not settings.DEBUG and not settings.SESSION_COOKIE_SECURE:
-        errors.append(
-            Warning(
-                "Session and CSRF cookies may be sent over plain HTTP.",
-                hint="Serve the panel over TLS only and leave DJANGO_SECURE_COOKIES on (the default).",
-                id="security.W001",
-            )
-        )
-    if not settings.DEBUG and settings.SECURE_HSTS_SECONDS == 0:
-        errors.append(
-            Warning(
-                "HTTP Strict Transport Security is off.",
-                hint="Set DJANGO_SECURE_HSTS_SECONDS (for example 31536000) once the panel is served over TLS.",
-                id="security.W002",
-            )
-        )
-    return errors
 
 
 @register(Tags.security)
@@ -105,7 +86,22 @@ def check_cors_static_origins(app_configs, **kwargs):
                 "those listed on the Security settings page.",
                 hint="Remove them from settings and list the origins on the Security page, where changes are "
                 "validated and recorded.",
-                id="security.W003",
+                # Django's own deployment checks use security.W001-W025.
+                id="security.W101",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_samesite_none_needs_secure_cookies(app_configs, **kwargs):
+    if settings.SESSION_COOKIE_SAMESITE == "None" and not settings.SESSION_COOKIE_SECURE:
+        return [
+            Error(
+                "The session cookie is SameSite=None but not Secure: browsers drop it, and over plain HTTP "
+                "it could be read on the way.",
+                hint="Serve the panel over HTTPS and keep DJANGO_SECURE_COOKIES on, or use SameSite=Lax.",
+                id="security.E005",
             )
         ]
     return []

@@ -165,7 +165,7 @@ class AllowedOrigins:
 
     def get(self) -> frozenset[str]:
         copy, now = self._copy, self._clock()
-        if copy is not None and now - copy[1] < conf.cors_process_cache_seconds():
+        if copy is not None and 0 <= now - copy[1] < conf.cors_process_cache_seconds():
             return copy[0]
         with self._lock:
             origins = self.shared.get(CACHE_KEY)

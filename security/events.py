@@ -8,5 +8,7 @@ register(
     "Delivery token TTL updated",
     "{actor} changed the content delivery token TTL",
 )
-register("settings.delivery_token.rotated", "Delivery key generated", "{actor} generated a new {target}")
-register("settings.delivery_token.revealed", "Delivery secret revealed", "{actor} revealed the secret of {target}")
+register("settings.delivery_token.rotated", "Delivery key generated", "{actor} generated the delivery {target}")
+register(
+    "settings.delivery_token.revealed", "Delivery secret revealed", "{actor} revealed the secret of delivery {target}"
+)

@@ -116,7 +116,7 @@ class DeliveryKey(models.Model):
 
     @property
     def activity_label(self) -> str:
-        return f"Delivery key {self.kid}"
+        return f"key {self.kid}"
 
     def verifies_at(self, now) -> bool:
         return self.retired_at is None or (self.verify_until is not None and now < self.verify_until)

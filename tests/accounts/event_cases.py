@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.management import call_command
+import io
+import time
+from unittest import mock
+from urllib.parse import urlparse
 
+import pyotp
+from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts import services, two_factor
+from accounts.models import User, UserSession
 from tests.activity.event_contract import EventCase
 from tests.factories import DEFAULT_PASSWORD
 
@@ -68,7 +80,224 @@ EVENT_CASES = [
     ),
 ]
 
+# Issue 2: first run, invitations, resets ------------------------------------------
+
+
+def _setup_token(world):
+    return services.setup_token_issue()
+
+
+def _invitation_link(world):
+    _user, link = services.member_invite(email="invitee@example.com", role="member", acting_user=world["owner"])
+    return urlparse(link).path
+
+
+def _invited(world):
+    user, _link = services.member_invite(email="invitee@example.com", role="member", acting_user=world["owner"])
+    return user
+
+
+def _reset_link(world):
+    member = world["member"]
+    return f"/reset/{urlsafe_base64_encode(force_bytes(member.pk))}/{default_token_generator.make_token(member)}/"
+
+
+def _reset_confirm(client, world):
+    form_url = client.get(world["prepared"])["Location"]
+    return client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+
+def _must_change(world):
+    User.objects.filter(pk=world["member"].pk).update(must_change_password=True)
+
+
+def _changepassword(client, world):
+    with mock.patch("getpass.getpass", return_value=NEW_PASSWORD):
+        call_command("changepassword", world["member"].email, stdout=io.StringIO())
+
+
+# Issue 3: two-step, sessions, lockout ----------------------------------------------
+
+SIGN_IN_ACTIONS = {"auth.signed_in", "auth.recovery_code_used", "auth.second_step_passed"}
+
+
+def _not_sign_in(events):
+    return events.exclude(action__in=SIGN_IN_ACTIONS)
+
+
+def _enrol(user) -> tuple[str, list[str]]:
+    """Give ``user`` an authenticator device through the service; return its base32 secret and recovery codes."""
+    secret_hex = two_factor.new_secret()
+    secret = two_factor.secret_base32(secret_hex)
+    codes = two_factor.enrolment_confirm(user=user, secret_hex=secret_hex, code=pyotp.TOTP(secret).now())
+    return secret, codes
+
+
+def _enrolled_owner(world):
+    return _enrol(world["owner"])
+
+
+def _sign_in_with_recovery_code(client, world):
+    _secret, codes = world["prepared"]
+    client.post("/login/", {"username": world["owner"].email, "password": DEFAULT_PASSWORD})
+    client.post("/login/verify/", {"code": codes[0]})
+
+
+def _then(*steps):
+    def run(client, world):
+        response = None
+        for step in steps:
+            response = step(client, world)
+        return response
+
+    return run
+
+
+def _other_session(world):
+    other = Client()
+    other.post("/login/", {"username": world["owner"].email, "password": DEFAULT_PASSWORD})
+    return UserSession.objects.get(session_key=other.session.session_key)
+
+
+def _enrol_page_then_confirm(client, world):
+    secret = client.get("/profile/two-step/enrol/").context["secret_grouped"].replace(" ", "")
+    return client.post("/profile/two-step/enrol/", {"code": pyotp.TOTP(secret).now()})
+
+
+def _disable(client, world):
+    secret, _codes = world["prepared"]
+    code = pyotp.TOTP(secret).at(time.time() + 30)  # the next step: the enrolment code cannot be replayed
+    return client.post("/profile/two-step/disable/", {"password": DEFAULT_PASSWORD, "code": code})
+
+
+def _locked_member(world):
+    for _ in range(5):
+        Client().post("/login/", {"username": world["member"].email, "password": "wrong"})
+
+
+EVENT_CASES += [
+    EventCase(
+        "accounts:setup",
+        "member.created",
+        lambda client, world: client.post(
+            f"/setup/{world['prepared']}/",
+            {"email": "first@example.com", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        ),
+        as_role=None,
+        with_team=False,
+        setup=_setup_token,
+    ),
+    EventCase(
+        "setup_link",
+        "setup.link_issued",
+        lambda client, world: call_command("setup_link", stdout=io.StringIO()),
+        command=True,
+        as_role=None,
+        with_team=False,
+    ),
+    EventCase(
+        "accounts:invitation_accept",
+        "member.joined",
+        lambda client, world: client.post(
+            world["prepared"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        ),
+        as_role=None,
+        setup=_invitation_link,
+    ),
+    EventCase(
+        "accounts:member_reinvite",
+        "member.invited",
+        lambda client, world: client.post(f"/team/{world['prepared'].pk}/reinvite/"),
+        setup=_invited,
+    ),
+    EventCase(
+        "accounts:password_reset",
+        "password.reset_requested",
+        _post("/password-reset/", {"email": "member@example.com"}),
+        as_role=None,
+    ),
+    EventCase("accounts:password_reset_confirm", "password.reset", _reset_confirm, as_role=None, setup=_reset_link),
+    EventCase(
+        "accounts:password_change_required",
+        "password.changed",
+        _post(
+            "/password/change-required/",
+            {"old_password": DEFAULT_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        ),
+        as_role="member",
+        setup=_must_change,
+    ),
+    EventCase("changepassword", "password.reset", _changepassword, command=True, as_role=None),
+    EventCase(
+        "accounts:login_verify",
+        "auth.second_step_failed",
+        lambda client, world: (
+            client.post("/login/", {"username": world["owner"].email, "password": DEFAULT_PASSWORD}),
+            client.post("/login/verify/", {"code": "not-a-code"}),
+        ),
+        as_role=None,
+        setup=_enrolled_owner,
+        counted=_not_sign_in,
+    ),
+    EventCase(
+        "accounts:reauthenticate", "auth.reauthenticated", _post("/reauthenticate/", {"password": DEFAULT_PASSWORD})
+    ),
+    EventCase("accounts:two_factor_enrol", "two_factor.enabled", _enrol_page_then_confirm),
+    EventCase(
+        "accounts:two_factor_recovery_codes",
+        "two_factor.recovery_codes_regenerated",
+        _then(_sign_in_with_recovery_code, _post("/profile/two-step/recovery-codes/")),
+        as_role=None,
+        setup=_enrolled_owner,
+        counted=_not_sign_in,
+    ),
+    EventCase(
+        "accounts:two_factor_disable",
+        "two_factor.disabled",
+        _then(_sign_in_with_recovery_code, _disable),
+        as_role=None,
+        setup=_enrolled_owner,
+        counted=_not_sign_in,
+    ),
+    EventCase(
+        "accounts:session_revoke",
+        "session.revoked",
+        lambda client, world: client.post(f"/profile/sessions/{world['prepared'].pk}/sign-out/"),
+        setup=_other_session,
+    ),
+    EventCase(
+        "accounts:sessions_revoke_others",
+        "session.revoked",
+        _post("/profile/sessions/sign-out-others/"),
+        setup=_other_session,
+    ),
+    EventCase("accounts:member_sign_out", "session.revoked", _post(_member_path("sign-out/"))),
+    EventCase(
+        "accounts:member_two_factor_reset",
+        "two_factor.reset",
+        _post(_member_path("two-step/reset/")),
+        setup=lambda world: _enrol(world["member"]),
+    ),
+    EventCase("accounts:member_unlock", "auth.unlocked", _post(_member_path("unlock/")), setup=_locked_member),
+    EventCase(
+        "axes_reset",
+        "auth.unlocked",
+        lambda client, world: call_command("axes_reset", stdout=io.StringIO()),
+        command=True,
+        setup=_locked_member,
+    ),
+    EventCase(
+        "axes_reset_username",
+        "auth.unlocked",
+        lambda client, world: call_command("axes_reset_username", world["member"].email, stdout=io.StringIO()),
+        command=True,
+        setup=_locked_member,
+    ),
+]
+
 READ_ONLY = {
+    "accounts:two_factor": "The two-step status page; its forms post to other URLs.",
+    "accounts:two_factor_recovery_codes_download": "Downloads the codes shown once; writes nothing.",
     "dashboard": "A page; GET only in effect (it renders, never writes).",
     "accounts:profile": "A page that renders the profile; it writes nothing.",
     "accounts:team": "A page listing the team; it writes nothing.",
@@ -79,27 +308,4 @@ READ_ONLY = {
     "accounts:sessions": "A page listing the member's sessions.",
 }
 
-PENDING = {
-    "accounts:member_reinvite": "a new invitation for an invited member: event test to write (issue 2 owner).",
-    "accounts:setup": "first-run setup creates the owner (member.created): event test to write.",
-    "accounts:invitation_accept": "member.joined: event test to write (needs the invitation token).",
-    "accounts:password_reset": "password.reset_requested: event test to write.",
-    "accounts:password_reset_confirm": "password.reset: event test to write (needs the emailed link).",
-    "accounts:password_change_required": "password.changed through the forced page: event test to write.",
-    "accounts:login_verify": "second step: auth.second_step_failed / sign-in: event test to write (issue 3).",
-    "accounts:reauthenticate": "auth.reauthenticated: event test to write (issue 3).",
-    "accounts:two_factor": "two-step page: declare read-only or write its event test (issue 3).",
-    "accounts:two_factor_enrol": "two_factor.enabled: event test to write (issue 3).",
-    "accounts:two_factor_recovery_codes": "two_factor.recovery_codes_regenerated: event test to write (issue 3).",
-    "accounts:two_factor_recovery_codes_download": "download of codes shown once: declare or test (issue 3).",
-    "accounts:two_factor_disable": "two_factor.disabled: event test to write (issue 3).",
-    "accounts:session_revoke": "session.revoked: event test to write (issue 3).",
-    "accounts:sessions_revoke_others": "session.revoked: event test to write (issue 3).",
-    "accounts:member_sign_out": "session.revoked for a member: event test to write (issue 3).",
-    "accounts:member_two_factor_reset": "two_factor.reset: event test to write (issue 3).",
-    "accounts:member_unlock": "auth.unlocked: event test to write (issue 3).",
-    "command:axes_reset": "auth.unlocked: event test to write (issue 3).",
-    "command:axes_reset_username": "auth.unlocked: event test to write (issue 3).",
-    "command:setup_link": "writes a setup token but records no event yet (gap reported to the lead).",
-    "command:changepassword": "Django's command sets a password without any event (gap reported to the lead).",
-}
+PENDING: dict[str, str] = {}

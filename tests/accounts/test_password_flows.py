@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from accounts import services
 from accounts.models import User
 from accounts.roles import Role
+from activity.models import Event
 from tests.accounts.conftest import field_errors, invitation_token
 from tests.conftest import sign_in
 from tests.factories import DEFAULT_PASSWORD
@@ -242,6 +243,9 @@ def test_createsuperuser_noinput_creates_an_owner(monkeypatch):
     assert user.role == Role.OWNER
     assert user.status == User.Status.ACTIVE
     assert user.check_password(STRONG)
+    [event] = Event.objects.filter(action="member.created")
+    assert (event.actor_id, event.target_id) == (None, str(user.pk))
+    assert event.changes["role"] == [None, Role.OWNER]
 
 
 def test_createsuperuser_noinput_refuses_a_weak_password_with_a_clear_error(monkeypatch, strict_composition):

@@ -25,7 +25,7 @@ def setup_link_output() -> str:
 
 
 def link_path(output: str) -> str:
-    match = re.search(r"http://127\.0\.0\.1:8000(/setup/[A-Za-z0-9_-]{20,}/)", output)
+    match = re.search(r"https?://[^/\s]+(/setup/[A-Za-z0-9_-]{20,}/)", output)
     assert match, output
     return match.group(1)
 
@@ -114,8 +114,9 @@ def test_setup_applies_the_password_policy(client):
     path = link_path(setup_link_output())
     response = post_setup(client, path, password="short")
     assert response.status_code == 200
-    assert response.context["form"].errors["new_password1"] == [
+    assert (
         "Minimum length: the password must contain at least 8 characters."
-    ]
+        in (response.context["form"].errors["new_password1"])
+    )
     assert not User.objects.exists()
     assert client.get(path).status_code == 200

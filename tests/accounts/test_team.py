@@ -350,3 +350,20 @@ def test_member_page_hides_management_from_admins_viewing_an_owner(client, owner
     assert response.status_code == 200
     assert response.context["can_manage"] is False
     assert f"/team/{owner.pk}/deactivate/" not in response.content.decode()
+
+
+def test_a_pending_owner_invitation_does_not_count_as_another_active_owner(owner):
+    services.member_invite(email="future-owner@example.com", role=Role.OWNER, acting_user=owner)
+    with pytest.raises(ValidationError) as caught:
+        services.member_role_change(user=owner, role=Role.ADMIN, acting_user=owner)
+    assert caught.value.code == "last_owner"
+    owner.refresh_from_db()
+    assert owner.role == Role.OWNER
+
+
+def test_invite_form_shows_a_clear_error_for_someone_already_on_the_team(client, owner, member):
+    sign_in(client, owner)
+    response = client.post("/team/invite/", {"email": "Member@Example.com", "role": Role.MEMBER})
+    assert response.status_code == 400
+    assert "member@example.com is already on the team." in response.content.decode()
+    assert User.objects.filter(email__iexact="member@example.com").count() == 1

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 ALLOWED_SPECIALS = list("!@#$%^&*()_+-=[]{}|")
 
 
+@pytest.fixture(autouse=True)
+def _composition_rules_off(set_policy):
+    """Start each test with the character-class rules off, whatever the defaults, to test one rule at a time."""
+    set_policy(require_lowercase=False, require_uppercase=False, require_special=False)
+
+
 def codes(password: str, user: User | None = None) -> list[str]:
     return [error.code for error in policy_errors(password, user)]
 

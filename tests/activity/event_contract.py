@@ -48,6 +48,8 @@ class EventCase:
     setup: Callable | None = field(default=None, compare=False)
     # Narrows the new events that are counted, for a command whose data are events themselves.
     counted: Callable | None = field(default=None, compare=False)
+    # False for first-run changes, which only exist while the panel has no user yet.
+    with_team: bool = True
 
     @property
     def id(self) -> str:

@@ -42,8 +42,9 @@ def test_declarations_name_only_existing_urls_and_commands():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_state_changing_request_records_exactly_one_event(case, client, users_by_role, settings, tmp_path):
+def test_state_changing_request_records_exactly_one_event(case, client, request, settings, tmp_path):
     settings.ACTIVITY_ARCHIVE_DIR = str(tmp_path)
+    users_by_role = request.getfixturevalue("users_by_role") if case.with_team else {}
     world = {role.value: user for role, user in users_by_role.items()}
     if case.as_role:
         sign_in(client, world[case.as_role])

@@ -66,6 +66,14 @@ def test_e004_cors_urls_beyond_the_api(settings, pattern):
     ("name", "value"),
     [("CORS_ALLOWED_ORIGINS", ["http://mydomain.com"]), ("CORS_ALLOWED_ORIGIN_REGEXES", [r"^https://.*$"])],
 )
-def test_w003_origins_hard_coded_in_settings(settings, name, value):
+def test_w101_origins_hard_coded_in_settings(settings, name, value):
     setattr(settings, name, value)
-    assert ids(checks.check_cors_static_origins(None)) == ["security.W003"]
+    assert ids(checks.check_cors_static_origins(None)) == ["security.W101"]
+
+
+def test_e005_samesite_none_without_secure_cookies(settings):
+    settings.SESSION_COOKIE_SAMESITE = "None"
+    settings.SESSION_COOKIE_SECURE = False
+    assert ids(checks.check_samesite_none_needs_secure_cookies(None)) == ["security.E005"]
+    settings.SESSION_COOKIE_SECURE = True
+    assert checks.check_samesite_none_needs_secure_cookies(None) == []

@@ -216,3 +216,19 @@ def test_the_revealed_secret_matches_the_page_exactly(client, owner, delivery_ke
     match = re.search(r'id="delivery-secret" value="([^"]+)"', response.content.decode())
     same = match is not None and match.group(1) == delivery_key.secret
     assert same
+
+
+def test_the_activity_log_names_the_key_and_never_its_secret(client, owner, delivery_key, cors_enabled):
+    sign_in(client, owner)
+    client.post("/settings/security/delivery/reveal/")
+    page = client.get("/activity/").content.decode()
+    assert f"revealed the secret of delivery key {delivery_key.kid}" in page
+    assert f"generated the delivery key {delivery_key.kid}" in page
+    leaked = delivery_key.secret in page
+    assert not leaked
+
+
+def test_a_reveal_shows_the_secret_even_while_cors_is_off(client, owner, delivery_key):
+    sign_in(client, owner)
+    response = client.post("/settings/security/delivery/reveal/")
+    assert secret_shown(response, delivery_key)
