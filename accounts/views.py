@@ -36,6 +36,7 @@ class LoginView(auth_views.LoginView):
     form_class = forms.SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    extra_context = {"title": "Sign in"}
 
     def form_valid(self, form):
         user = form.get_user()

@@ -1,0 +1,110 @@
+"""End to end, in a real browser: Debian's Chromium, driven by its chromedriver.
+
+Skipped where Chromium is not installed (``make test`` on a bare machine);
+``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pyotp
+import pytest
+
+from accounts.roles import Role
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium and chromium-driver are not installed"),
+]
+
+
+@pytest.fixture
+def browser(live_server, settings, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    # The live server speaks plain HTTP.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def fill(driver, **fields):
+    from selenium.webdriver.common.by import By
+
+    for name, value in fields.items():
+        element = driver.find_element(By.NAME, name)
+        element.clear()
+        element.send_keys(value)
+
+
+def submit(driver, label: str):
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+
+
+def heading(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owner_signs_in_enrols_an_authenticator_and_signs_in_with_a_code(browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    owner = make_user(email="owner@example.com", role=Role.OWNER, full_name="Olivia Owner")
+
+    browser.get(live_server.url + "/team/")
+    assert heading(browser) == "Sign in"  # sent to sign in, the wanted page kept
+    fill(browser, username=owner.email, password=DEFAULT_PASSWORD)
+    submit(browser, "Sign in")
+    assert heading(browser) == "Team"
+    assert "owner@example.com" in browser.page_source
+
+    browser.get(live_server.url + "/profile/two-step/enrol/")
+    qr = browser.find_element(By.CSS_SELECTOR, "img[alt^='QR code']")
+    assert qr.get_attribute("naturalWidth") not in (None, "0")  # the SVG loaded from the app itself
+    secret = browser.find_element(By.CSS_SELECTOR, "code.secret").text.replace(" ", "")
+    fill(browser, code=pyotp.TOTP(secret).now())
+    submit(browser, "Turn on two-step authentication")
+    codes = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".codes code")]
+    assert len(codes) == 10
+    submit(browser, "I have saved my recovery codes")
+    assert "Each sign-in asks for a code" in browser.page_source
+
+    submit(browser, "Sign out")
+    fill(browser, username=owner.email, password=DEFAULT_PASSWORD)
+    submit(browser, "Sign in")
+    assert heading(browser) == "Two-step verification"
+    browser.get(live_server.url + "/team/")
+    assert heading(browser) == "Two-step verification"  # nothing else opens before the code
+    fill(browser, code=pyotp.TOTP(secret).at(time.time() + 30))  # the next code: the enrolment one was used
+    submit(browser, "Verify")
+    assert heading(browser) == "Team"
