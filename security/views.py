@@ -174,7 +174,9 @@ def delivery_key_rotate_view(request):
     if form.is_valid():
         try:
             key = services.delivery_secret_rotate(
-                acting_user=request.user, grace_period=form.cleaned_data.get("grace_period") or 0
+                acting_user=request.user,
+                grace_period=form.cleaned_data.get("grace_period") or 0,
+                replacing=not first_key,
             )
         except ValidationError as error:
             form.add_error(None, error)
