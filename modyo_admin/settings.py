@@ -248,6 +248,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "Modyo admin <no-reply@localho
 PANEL_BASE_URL = os.environ.get("PANEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Modyo")
 ACCOUNTS_INVITATION_TTL_HOURS = env_int("ACCOUNTS_INVITATION_TTL_HOURS", 72)
+# Where `manage.py activity_prune` writes the compressed archive of pruned events.
+ACTIVITY_ARCHIVE_DIR = os.environ.get("ACTIVITY_ARCHIVE_DIR", str(VAR_DIR / "activity-archive"))
 
 # Lockout defaults; Settings > Security can override them at run time.
 LOCKOUT_FAILURE_LIMIT = env_int("LOCKOUT_FAILURE_LIMIT", 5)
