@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import sessions, two_factor
-from .services import password_change_needed, session_expired_record, user_session_touch
+from .services import session_expired_record, user_session_touch
 
 _EXPIRY_MESSAGES = {
     "absolute": "Your session reached its maximum length. Sign in again to continue.",
@@ -74,7 +74,7 @@ def required_step(request) -> str | None:
         if enrolment_required:
             return "enrolment"
         request.two_factor_grace_days_left = grace_days_left
-    if password_change_needed(user):
+    if request.session.get(sessions.PASSWORD_CHANGE_REQUIRED):
         return "password_change"
     return None
 

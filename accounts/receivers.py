@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from axes.signals import user_locked_out
+from django.contrib import auth
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
@@ -11,7 +12,9 @@ from . import lockout, services
 
 # Only password failures from django.contrib.auth.authenticate(); a wrong second-step
 # code is sent by accounts.two_factor (for the lockout count) and recorded there.
-@receiver(user_login_failed, sender="django.contrib.auth", dispatch_uid="accounts.sign_in_failed")
+# Signals match a sender by identity (id()), so pass the very string authenticate()
+# sends as its sender, not an equal literal.
+@receiver(user_login_failed, sender=auth.__name__, dispatch_uid="accounts.sign_in_failed")
 def record_sign_in_failure(sender, credentials, request=None, **kwargs):
     services.sign_in_failure_record(email=credentials.get("username") or credentials.get("email") or "")
 

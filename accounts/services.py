@@ -28,7 +28,7 @@ from .models import (
     User,
     UserSession,
 )
-from .roles import Role, can_manage_role
+from .roles import MANAGEABLE_ROLES, Role, can_manage_role
 from .selectors import POLICY_CACHE_KEY, SIGN_IN_POLICY_CACHE_KEY, password_policy_get, sign_in_policy_get
 from .validators import policy_errors
 
@@ -303,6 +303,8 @@ def password_history_append(*, user: User) -> None:
 def password_change(*, user: User, new_password: str, keep_session_key: str | None = None) -> User:
     """Change the member's own password and sign out their other sessions."""
     user = _lock(user)
+    if user.check_password(new_password):
+        raise ValidationError("The new password must differ from your current one.", code="password_unchanged")
     _set_password(user, new_password)
     user.save()
     user_sessions_end(user=user, keep_session_key=keep_session_key)
@@ -341,7 +343,10 @@ def password_change_require(*, acting_user: User, user: User | None = None) -> i
         users = User.objects.filter(pk=user.pk)
         target = {"target": user}
     else:
-        users = User.objects.filter(is_active=True, joined_at__isnull=False)
+        # Everyone the actor may manage (an admin's request leaves owners and admins alone).
+        users = User.objects.filter(
+            is_active=True, joined_at__isnull=False, role__in=MANAGEABLE_ROLES.get(acting_user.role, ())
+        )
         target = {"target_type": "team", "target_label": "All members"}
     count = users.exclude(must_change_password=True).update(must_change_password=True)
     event_record(
@@ -421,7 +426,11 @@ def sign_out_record(*, user: User, session_key: str | None) -> None:
 
 
 def password_change_needed(user: User) -> bool:
-    """Return whether the member must change password before anything else opens."""
+    """Return whether the member must change password right after signing in.
+
+    Checked at sign-in (after the password's compliance is known), so a
+    requirement set while a member is signed in applies at their next sign-in.
+    """
     if user.must_change_password:
         return True
     return password_policy_get().force_change_if_noncompliant and user.password_compliant is False

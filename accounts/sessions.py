@@ -16,6 +16,7 @@ from .selectors import sign_in_policy_get
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_SEEN_AT = "accounts.last_seen_at"
 AUTHENTICATED_AT = "accounts.authenticated_at"
+PASSWORD_CHANGE_REQUIRED = "accounts.password_change_required"  # noqa: S105 (a session key name)
 # Writing the session on every request is wasteful: last-seen moves at most this often.
 LAST_SEEN_RESOLUTION_SECONDS = 30
 

@@ -50,6 +50,8 @@ class LoginView(auth_views.LoginView):
             ip_address=context.ip_address,
             user_agent=context.user_agent,
         )
+        if services.password_change_needed(user):
+            self.request.session[sessions.PASSWORD_CHANGE_REQUIRED] = True
         if two_factor.is_enabled(user):
             return redirect(reverse("accounts:login_verify") + "?" + urlencode({"next": self.get_success_url()}))
         return redirect(self.get_success_url())
@@ -164,6 +166,7 @@ def _password_change(request, *, template: str, title: str):
             old_key = request.session.session_key
             update_session_auth_hash(request, user)  # rotates the session key
             services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
+            request.session.pop(sessions.PASSWORD_CHANGE_REQUIRED, None)
             messages.success(request, "Your password has been changed. Your other sessions were signed out.")
             return redirect("accounts:profile")
     return render(request, template, {"form": form, "title": title})
@@ -175,7 +178,7 @@ def password_change_view(request):
 
 
 def password_change_required_view(request):
-    if not services.password_change_needed(request.user):
+    if not request.session.get(sessions.PASSWORD_CHANGE_REQUIRED):
         return redirect("dashboard")
     return _password_change(request, template="accounts/password_change_required.html", title="Change your password")
 

@@ -220,12 +220,16 @@ EVENT_CASES += [
     EventCase(
         "accounts:password_change_required",
         "password.changed",
-        _post(
-            "/password/change-required/",
-            {"old_password": DEFAULT_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        _then(
+            _post("/login/", {"username": "member@example.com", "password": DEFAULT_PASSWORD}),
+            _post(
+                "/password/change-required/",
+                {"old_password": DEFAULT_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+            ),
         ),
-        as_role="member",
+        as_role=None,
         setup=_must_change,
+        counted=_not_sign_in,
     ),
     EventCase("changepassword", "password.reset", _changepassword, command=True, as_role=None),
     EventCase(

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.hashers import identify_hasher, make_password
 
 from accounts.models import User
-from tests.factories import make_user
+from tests.conftest import sign_in
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,16 @@ def test_a_failed_sign_in_leaves_a_pbkdf2_hash_alone(client, settings):
     assert sign_in_status(client, user.email, "Wrong-Legacy-Pass-1") == 200
     user.refresh_from_db()
     assert user.password == legacy
+
+
+def test_a_128_character_unicode_password_can_be_chosen_on_the_change_form(client):
+    user = make_user(email="uni@example.com")
+    sign_in(client, user)
+    response = client.post(
+        "/profile/password/",
+        {"old_password": DEFAULT_PASSWORD, "new_password1": UNICODE_128, "new_password2": UNICODE_128},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(UNICODE_128)
+    assert not user.check_password(UNICODE_128[:-1])

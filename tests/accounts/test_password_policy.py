@@ -257,17 +257,34 @@ def test_admin_requires_one_member_to_change_password_at_next_sign_in(client, cl
     assert browser.get("/profile/").status_code == 200
 
 
-def test_admin_requires_every_member_to_change_password(client, owner, admin, auditor, member):
-    sign_in(client, admin)
+def test_owner_requires_every_member_to_change_password(client, owner, admin, auditor, member):
+    sign_in(client, owner)
     response = client.post("/team/require-password-change/", follow=True)
     assert "members must change their password at next sign-in" in response.content.decode()
     assert set(User.objects.filter(must_change_password=True)) == {owner, admin, auditor, member}
 
 
-def test_required_change_applies_to_a_session_already_open(client, owner, member):
+def test_admin_requiring_everyone_leaves_owners_and_admins_alone(client, owner, admin, auditor, member):
+    sign_in(client, admin)
+    client.post("/team/require-password-change/")
+    assert set(User.objects.filter(must_change_password=True)) == {auditor, member}
+
+
+def test_required_change_applies_at_next_sign_in_not_to_the_open_session(client, owner, member):
     sign_in(client, member)
     services.password_change_require(acting_user=owner, user=member)
+    assert client.get("/profile/").status_code == 200
+    client.post("/logout/")
+    sign_in(client, member)
     assert client.get("/profile/").url.startswith("/password/change-required/")
+
+
+def test_forced_change_refuses_the_current_password(client, owner, member):
+    services.password_change_require(acting_user=owner, user=member)
+    sign_in(client, member)
+    response = change_password(client, DEFAULT_PASSWORD, DEFAULT_PASSWORD, url="/password/change-required/")
+    assert response.status_code == 200
+    assert "must differ from your current one" in response.content.decode()
 
 
 # History ----------------------------------------------------------------------------------
