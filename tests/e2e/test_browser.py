@@ -65,48 +65,59 @@ def fill(driver, **fields):
         element.send_keys(value)
 
 
-def submit(driver, label: str):
+def submit(driver, label: str, *, then: str):
+    """Click the button and wait for the page whose heading is ``then``."""
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+    wait_for_heading(driver, then)
 
 
-def heading(driver) -> str:
+def wait_for_heading(driver, text: str) -> None:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    return driver.find_element(By.TAG_NAME, "h1").text
+    def shows(driver):
+        try:
+            return driver.find_element(By.TAG_NAME, "h1").text == text
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        shows, message=f"no page headed {text!r}; at {driver.current_url}"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_owner_signs_in_enrols_an_authenticator_and_signs_in_with_a_code(browser, live_server):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     owner = make_user(email="owner@example.com", role=Role.OWNER, full_name="Olivia Owner")
 
     browser.get(live_server.url + "/team/")
-    assert heading(browser) == "Sign in"  # sent to sign in, the wanted page kept
+    wait_for_heading(browser, "Sign in")  # sent to sign in, the wanted page kept
     fill(browser, username=owner.email, password=DEFAULT_PASSWORD)
-    submit(browser, "Sign in")
-    assert heading(browser) == "Team"
+    submit(browser, "Sign in", then="Team")
     assert "owner@example.com" in browser.page_source
 
     browser.get(live_server.url + "/profile/two-step/enrol/")
     qr = browser.find_element(By.CSS_SELECTOR, "img[alt^='QR code']")
-    assert qr.get_attribute("naturalWidth") not in (None, "0")  # the SVG loaded from the app itself
+    # The SVG loaded from the app itself.
+    WebDriverWait(browser, 10).until(lambda driver: qr.get_attribute("naturalWidth") not in (None, "0"))
     secret = browser.find_element(By.CSS_SELECTOR, "code.secret").text.replace(" ", "")
     fill(browser, code=pyotp.TOTP(secret).now())
-    submit(browser, "Turn on two-step authentication")
+    submit(browser, "Turn on two-step authentication", then="Recovery codes")
     codes = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".codes code")]
     assert len(codes) == 10
-    submit(browser, "I have saved my recovery codes")
+    submit(browser, "I have saved my recovery codes", then="Two-step authentication")
     assert "Each sign-in asks for a code" in browser.page_source
 
-    submit(browser, "Sign out")
+    submit(browser, "Sign out", then="Sign in")
     fill(browser, username=owner.email, password=DEFAULT_PASSWORD)
-    submit(browser, "Sign in")
-    assert heading(browser) == "Two-step verification"
+    submit(browser, "Sign in", then="Two-step verification")
     browser.get(live_server.url + "/team/")
-    assert heading(browser) == "Two-step verification"  # nothing else opens before the code
+    wait_for_heading(browser, "Two-step verification")  # nothing else opens before the code
     fill(browser, code=pyotp.TOTP(secret).at(time.time() + 30))  # the next code: the enrolment one was used
-    submit(browser, "Verify")
-    assert heading(browser) == "Team"
+    submit(browser, "Verify", then="Team")
