@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from activity.services import event_record
 
 from . import conf
+from .roles import can_manage_role
 from .selectors import sign_in_policy_get
 
 
@@ -48,17 +50,25 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 @transaction.atomic
-def lockout_clear(*, email: str | None, acting_user=None, target=None) -> int:
-    """Clear failed sign-ins recorded for ``email`` (or, with None, for everyone) from every IP; return how many."""
+def lockout_clear(*, email: str | None = None, ip: str | None = None, acting_user=None, target=None) -> int:
+    """Clear recorded failed sign-ins; return how many.
+
+    For ``email`` from every IP, for ``ip`` for every account, for both together,
+    or (neither) for everyone. ``target`` is the member unlocked from the team
+    page: ``acting_user`` must be allowed to manage them.
+    """
+    if target is not None and not can_manage_role(acting_user.role, target.role):
+        raise PermissionDenied("You cannot unlock a member whose role you cannot manage.")
     email = email.strip().lower() if email is not None else None
-    removed = axes_reset(username=email) if email is not None else axes_reset()
+    removed = axes_reset(username=email, ip=ip) if (email or ip) else axes_reset()
+    label = " from ".join(part for part in (email, ip) if part) or "All accounts"
     event_record(
         action="auth.unlocked",
         actor=acting_user,
         target=target,
         target_type="" if target else "user",
-        target_label="" if target else (email or "All accounts"),
-        changes={"attempts_cleared": removed},
+        target_label="" if target else label,
+        changes={"attempts_cleared": removed, "ip_address": ip},
     )
     return removed
 

@@ -51,7 +51,6 @@ _STEP_PAGES = {
             "accounts:two_factor_enrol",
             "accounts:two_factor_qr",
             "accounts:two_factor_recovery_codes",
-            "accounts:two_factor_recovery_codes_download",
             "accounts:logout",
         },
         "accounts:two_factor_enrol",

@@ -60,6 +60,9 @@ class User(AbstractBaseUser):
     must_change_password = models.BooleanField(
         default=False, help_text="An admin asked this user to change password at next sign-in."
     )
+    must_enrol_two_factor = models.BooleanField(
+        default=False, help_text="Two-step was reset (lost phone): the user must set it up again at next sign-in."
+    )
 
     objects = UserManager()
 

@@ -40,7 +40,6 @@ def reauthentication_required(view):
             next_url = request.get_full_path()
         return redirect(reverse("accounts:reauthenticate") + "?" + urlencode({"next": next_url}))
 
-    wrapper.reauthentication_required = True
     return wrapper
 
 

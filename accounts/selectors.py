@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
 
 from .models import PasswordPolicy, SignInPolicy, User, UserSession
 from .roles import Role
@@ -110,3 +111,10 @@ def session_limit_warnings(policy: SignInPolicy) -> list[str]:
     if policy.session_idle_minutes > AAL2_IDLE_MINUTES:
         warnings.append("The inactivity timeout is longer than 1 hour, the NIST SP 800-63B limit at AAL2.")
     return warnings
+
+
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).count()

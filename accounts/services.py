@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from activity.services import event_record
 
@@ -29,7 +30,13 @@ from .models import (
     UserSession,
 )
 from .roles import MANAGEABLE_ROLES, Role, can_manage_role
-from .selectors import POLICY_CACHE_KEY, SIGN_IN_POLICY_CACHE_KEY, password_policy_get, sign_in_policy_get
+from .selectors import (
+    POLICY_CACHE_KEY,
+    SIGN_IN_POLICY_CACHE_KEY,
+    password_policy_get,
+    recovery_codes_left,
+    sign_in_policy_get,
+)
 from .validators import policy_errors
 
 
@@ -355,14 +362,17 @@ def password_change_require(*, acting_user: User, user: User | None = None) -> i
     return count
 
 
-def password_compliance_check(*, user: User, password: str) -> bool:
-    """Check a just-typed password against the policy in force and remember the result."""
+@sensitive_variables("password")
+def password_compliance_evaluate(*, user: User, password: str) -> bool:
+    """Return whether a just-typed password meets the policy in force (history aside)."""
+    return not policy_errors(password, user, include_history=False)
+
+
+def _password_compliance_store(*, user: User, compliant: bool) -> None:
     policy = password_policy_get()
-    compliant = not policy_errors(password, user, include_history=False)
     if user.password_policy_version != policy.version or user.password_compliant != compliant:
         User.objects.filter(pk=user.pk).update(password_policy_version=policy.version, password_compliant=compliant)
         user.password_policy_version, user.password_compliant = policy.version, compliant
-    return compliant
 
 
 @transaction.atomic
@@ -399,12 +409,29 @@ def password_policy_update(*, acting_user: User, **fields) -> PasswordPolicy:
 # Sign-in ---------------------------------------------------------------------
 
 
-def sign_in_record(*, user: User, password: str, session_key: str, ip_address: str | None, user_agent: str) -> None:
-    """Record a successful sign-in: session, password compliance and the event."""
+def sign_in_record(
+    *,
+    user: User,
+    password_compliant: bool,
+    second_step: str | None,
+    session_key: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> None:
+    """Record a completed sign-in: password compliance, the session and one event.
+
+    ``second_step`` is None (password only), "authenticator app" or "recovery code";
+    a sign-in with a recovery code is recorded as such, with the codes left.
+    """
     with transaction.atomic():
-        compliant = password_compliance_check(user=user, password=password)
+        _password_compliance_store(user=user, compliant=password_compliant)
         user_session_register(user=user, session_key=session_key, ip_address=ip_address, user_agent=user_agent)
-        event_record(action="auth.signed_in", actor=user, target=user, changes={"password_compliant": compliant})
+        changes = {"password_compliant": password_compliant, "second_step": second_step or "none"}
+        if second_step == "recovery code":
+            changes["recovery_codes_left"] = recovery_codes_left(user)
+            event_record(action="auth.recovery_code_used", actor=user, target=user, changes=changes)
+        else:
+            event_record(action="auth.signed_in", actor=user, target=user, changes=changes)
 
 
 def sign_in_failure_record(*, email: str) -> None:
@@ -425,15 +452,15 @@ def sign_out_record(*, user: User, session_key: str | None) -> None:
         event_record(action="auth.signed_out", actor=user, target=user)
 
 
-def password_change_needed(user: User) -> bool:
+def password_change_needed(user: User, *, password_compliant: bool) -> bool:
     """Return whether the member must change password right after signing in.
 
-    Checked at sign-in (after the password's compliance is known), so a
-    requirement set while a member is signed in applies at their next sign-in.
+    Decided at sign-in, from the password just typed, so a requirement set while
+    a member is signed in applies at their next sign-in.
     """
     if user.must_change_password:
         return True
-    return password_policy_get().force_change_if_noncompliant and user.password_compliant is False
+    return password_policy_get().force_change_if_noncompliant and not password_compliant
 
 
 # First-run setup -------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -30,11 +31,11 @@ from activity.services import event_record
 from . import conf
 from .models import User
 from .roles import can_manage_role
-from .selectors import sign_in_policy_get
+from .selectors import RECOVERY_DEVICE_NAME, recovery_codes_left, sign_in_policy_get
+from .services import user_sessions_end
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
-RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 # Reads -------------------------------------------------------------------------
@@ -51,10 +52,6 @@ def is_enabled(user: User) -> bool:
 def enabled_user_ids(users) -> set[int]:
     """Return the ids among ``users`` that have two-step authentication on (one query)."""
     return set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True).distinct())
-
-
-def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).count()
 
 
 # Enrolment -------------------------------------------------------------------------
@@ -107,6 +104,9 @@ def enrolment_confirm(*, user: User, secret_hex: str, code: str) -> list[str]:
     device.last_t = TOTP(unhexlify(secret_hex)).t()  # the confirming code cannot be replayed at sign-in
     device.save()
     codes = _recovery_codes_replace(user)
+    if user.must_enrol_two_factor:
+        User.objects.filter(pk=user.pk).update(must_enrol_two_factor=False)
+        user.must_enrol_two_factor = False
     event_record(action="two_factor.enabled", actor=user, target=user)
     return codes
 
@@ -158,11 +158,22 @@ def disable(*, user: User, password: str, code: str) -> None:
 
 @transaction.atomic
 def reset(*, user: User, acting_user: User) -> None:
-    """Delete a member's devices and recovery codes (lost phone): they enrol again at next sign-in."""
+    """Delete a member's devices and recovery codes (lost phone) and sign them out everywhere.
+
+    They must set up two-step authentication again at their next sign-in,
+    whether or not the organisation requires it.
+    """
     if not acting_user.has_perm("team.manage") or not can_manage_role(acting_user.role, user.role):
         raise PermissionDenied("You cannot reset two-step authentication of this member.")
     removed = _devices_delete(user)
-    event_record(action="two_factor.reset", actor=acting_user, target=user, changes={"devices_removed": removed})
+    User.objects.filter(pk=user.pk).update(must_enrol_two_factor=True)
+    ended = user_sessions_end(user=user)
+    event_record(
+        action="two_factor.reset",
+        actor=acting_user,
+        target=user,
+        changes={"devices_removed": removed, "sessions_ended": ended},
+    )
 
 
 def _devices_delete(user: User) -> int:
@@ -194,28 +205,40 @@ def _verify_recovery_code(user: User, code: str):
     return django_otp.verify_token(user, device.persistent_id, code)
 
 
-def second_step_verify(*, request, user: User, code: str):
-    """Check a code (or a recovery code) typed at sign-in; return the device that accepted it.
+AUTHENTICATOR_APP = "authenticator app"
+RECOVERY_CODE = "recovery code"
 
-    A wrong code is recorded, and counts as a failed sign-in for the lockout.
+
+@sensitive_variables("code")
+def second_step_verify(*, request, user: User, code: str):
+    """Check a code (or a recovery code) typed at sign-in; return (device, kind) or None.
+
+    ``kind`` is "authenticator app" or "recovery code"; the caller records the
+    success with the sign-in. A wrong code is recorded here, and counts as a
+    failed sign-in for the lockout.
     """
-    with transaction.atomic():
-        device = _verify_device_code(user, code)
-        if device is not None:
-            event_record(action="auth.second_step_passed", actor=user, target=user)
-            return device
-        device = _verify_recovery_code(user, code)
-        if device is not None:
-            event_record(
-                action="auth.recovery_code_used",
-                actor=user,
-                target=user,
-                changes={"recovery_codes_left": recovery_codes_left(user)},
-            )
-            return device
-        event_record(action="auth.second_step_failed", actor=user, target=user)
+    device = _verify_device_code(user, code)
+    if device is not None:
+        return device, AUTHENTICATOR_APP
+    device = _verify_recovery_code(user, code)
+    if device is not None:
+        return device, RECOVERY_CODE
+    event_record(action="auth.second_step_failed", actor=user, target=user)
     user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
     return None
+
+
+def second_step_record(*, user: User, kind: str) -> None:
+    """Record a code confirmed in a session that was already signed in (a device added meanwhile)."""
+    if kind == RECOVERY_CODE:
+        event_record(
+            action="auth.recovery_code_used",
+            actor=user,
+            target=user,
+            changes={"recovery_codes_left": recovery_codes_left(user)},
+        )
+    else:
+        event_record(action="auth.second_step_passed", actor=user, target=user)
 
 
 def verify_for_reauthentication(*, user: User, code: str) -> bool:
@@ -228,8 +251,12 @@ def verify_for_reauthentication(*, user: User, code: str) -> bool:
 
 def enforcement_state(user: User, *, now=None) -> tuple[bool, int | None]:
     """Return (enrolment required now, days left in the grace period or None)."""
+    if is_enabled(user):
+        return False, None
+    if user.must_enrol_two_factor:
+        return True, None
     policy = sign_in_policy_get()
-    if not policy.two_factor_required or is_enabled(user):
+    if not policy.two_factor_required:
         return False, None
     now = now or timezone.now()
     started = policy.two_factor_enforced_at or now

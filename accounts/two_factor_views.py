@@ -6,13 +6,15 @@ import django_otp
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import forms, lockout, services, sessions, two_factor
+from . import forms, lockout, selectors, services, sessions, sign_in, two_factor
 from .reauth import PENDING_POST, safe_next
 
 PENDING_SECRET = "accounts.two_factor.pending_secret"  # noqa: S105 (a session key name, not a secret)
@@ -26,28 +28,34 @@ def _next_url(request, default: str = "/") -> str:
 # The second step of sign-in -------------------------------------------------------
 
 
+@login_not_required
 @never_cache
+@sensitive_post_parameters("code")
 def login_verify_view(request):
-    user = request.user
-    if not two_factor.is_enabled(user) or user.is_verified():
-        return redirect(_next_url(request))
-    credentials = {"username": user.email}
-    if AxesProxyHandler.is_locked(request, credentials):
-        logout(request)
-        return lockout.lockout_response(request)
+    if request.user.is_authenticated:
+        # A session signed in before its member added a device: confirm it now.
+        user = request.user
+        if not two_factor.is_enabled(user) or user.is_verified():
+            return redirect(_next_url(request))
+    else:
+        user = sign_in.pending_user(request)
+        if user is None:
+            messages.info(request, "Sign in again to continue.")
+            return redirect("accounts:login")
+    if AxesProxyHandler.is_locked(request, {"username": user.email}):
+        return _locked_out(request)
     form = forms.SecondStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = two_factor.second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
-        if device is not None:
-            old_key = request.session.session_key
-            django_otp.login(request, device)
-            request.session.cycle_key()
-            sessions.mark_authenticated(request.session)
-            services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
+        passed = two_factor.second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
+        if passed is not None:
+            device, kind = passed
+            if request.user.is_authenticated:
+                _confirm_signed_in_session(request, user, device, kind)
+            else:
+                sign_in.second_step_passed(request, user, device, kind)
             return redirect(_next_url(request))
         if getattr(request, "axes_locked_out", False):
-            logout(request)
-            return lockout.lockout_response(request)
+            return _locked_out(request)
         form.add_error("code", "That code is not valid. Wait for a new code and try again.")
     return render(
         request,
@@ -56,22 +64,41 @@ def login_verify_view(request):
     )
 
 
+def _locked_out(request):
+    sign_in.pending_cancel(request)
+    logout(request)
+    return lockout.lockout_response(request)
+
+
+def _confirm_signed_in_session(request, user, device, kind: str) -> None:
+    old_key = request.session.session_key
+    django_otp.login(request, device)
+    request.session.cycle_key()
+    sessions.mark_authenticated(request.session)
+    services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
+    two_factor.second_step_record(user=user, kind=kind)
+
+
 # Profile > Two-step authentication -------------------------------------------------
 
 
 @never_cache
 def two_factor_view(request):
-    user = request.user
+    return _two_factor_page(request, disable_form=forms.TwoFactorDisableForm())
+
+
+def _two_factor_page(request, *, disable_form, status: int = 200):
     return render(
         request,
         "accounts/two_factor.html",
         {
             "title": "Two-step authentication",
-            "enabled": two_factor.is_enabled(user),
-            "enforced": services.sign_in_policy_get().two_factor_required,
-            "recovery_codes_left": two_factor.recovery_codes_left(user),
-            "disable_form": forms.TwoFactorDisableForm(),
+            "enabled": two_factor.is_enabled(request.user),
+            "enforced": selectors.sign_in_policy_get().two_factor_required,
+            "recovery_codes_left": selectors.recovery_codes_left(request.user),
+            "disable_form": disable_form,
         },
+        status=status,
     )
 
 
@@ -123,13 +150,20 @@ def two_factor_qr_view(request):
 def two_factor_recovery_codes_view(request):
     if request.method == "POST":
         if "done" in request.POST:
-            request.session.pop(NEW_RECOVERY_CODES, None)
             return redirect("accounts:two_factor")
         return _recovery_codes_regenerate(request)
+    # Shown once: the codes leave the session as this page renders them.
+    codes = request.session.pop(NEW_RECOVERY_CODES, None)
+    download = None
+    if codes:
+        download = (
+            f"Recovery codes for {request.user.email}\n"
+            "Each code works once, in place of an authenticator code.\n\n" + "\n".join(codes) + "\n"
+        )
     return render(
         request,
         "accounts/two_factor_recovery_codes.html",
-        {"title": "Recovery codes", "codes": request.session.get(NEW_RECOVERY_CODES)},
+        {"title": "Recovery codes", "codes": codes, "download": download},
     )
 
 
@@ -144,21 +178,6 @@ def _recovery_codes_regenerate(request):
     return redirect("accounts:two_factor_recovery_codes")
 
 
-@never_cache
-def two_factor_recovery_codes_download_view(request):
-    codes = request.session.get(NEW_RECOVERY_CODES)
-    if not codes:
-        raise Http404("Recovery codes are shown once; generate new ones to download them.")
-    text = (
-        f"Recovery codes for {request.user.email}\n"
-        "Each code works once, in place of an authenticator code.\n\n" + "\n".join(codes) + "\n"
-    )
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="recovery-codes.txt"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @require_POST
 def two_factor_disable_view(request):
     form = forms.TwoFactorDisableForm(request.POST)
@@ -170,18 +189,7 @@ def two_factor_disable_view(request):
         else:
             messages.success(request, "Two-step authentication is off.")
             return redirect("accounts:two_factor")
-    return render(
-        request,
-        "accounts/two_factor.html",
-        {
-            "title": "Two-step authentication",
-            "enabled": two_factor.is_enabled(request.user),
-            "enforced": services.sign_in_policy_get().two_factor_required,
-            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
-            "disable_form": form,
-        },
-        status=400,
-    )
+    return _two_factor_page(request, disable_form=form, status=400)
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -27,11 +27,6 @@ urlpatterns = [
         two_factor_views.two_factor_recovery_codes_view,
         name="two_factor_recovery_codes",
     ),
-    path(
-        "profile/two-step/recovery-codes/download/",
-        two_factor_views.two_factor_recovery_codes_download_view,
-        name="two_factor_recovery_codes_download",
-    ),
     path("profile/two-step/disable/", two_factor_views.two_factor_disable_view, name="two_factor_disable"),
     path("profile/sessions/", session_views.sessions_view, name="sessions"),
     path("profile/sessions/<int:pk>/sign-out/", session_views.session_revoke_view, name="session_revoke"),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -13,10 +12,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from activity import context as activity_context
 from activity.selectors import event_list, sign_in_history
 
-from . import forms, lockout, selectors, services, sessions, two_factor
+from . import forms, lockout, selectors, services, sessions, sign_in, two_factor
 from .models import User
 from .reauth import reauthentication_required
 from .roles import can_manage_role
@@ -39,22 +37,9 @@ class LoginView(auth_views.LoginView):
     extra_context = {"title": "Sign in"}
 
     def form_valid(self, form):
-        user = form.get_user()
-        auth_login(self.request, user)  # rotates the session key
-        sessions.start(self.request.session)
-        context = activity_context.current()
-        services.sign_in_record(
-            user=user,
-            password=form.cleaned_data["password"],
-            session_key=self.request.session.session_key,
-            ip_address=context.ip_address,
-            user_agent=context.user_agent,
-        )
-        if services.password_change_needed(user):
-            self.request.session[sessions.PASSWORD_CHANGE_REQUIRED] = True
-        if two_factor.is_enabled(user):
-            return redirect(reverse("accounts:login_verify") + "?" + urlencode({"next": self.get_success_url()}))
-        return redirect(self.get_success_url())
+        if sign_in.password_step_passed(self.request, form.get_user(), form.cleaned_data["password"]):
+            return redirect(self.get_success_url())
+        return redirect(reverse("accounts:login_verify") + "?" + urlencode({"next": self.get_success_url()}))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 GENESIS_HASH = "0" * 64
 
@@ -23,13 +23,25 @@ CHAINED_FIELDS = (
     "user_agent",
     "request_id",
 )
+# What a stored event holds of the chain: the hashed fields and the two links.
+CHAIN_COLUMNS = (*CHAINED_FIELDS, "prev_hash", "hash")
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """Return ``moment`` in UTC to the microsecond, as hashed and exported: ``2025-03-01T12:00:00.000000Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def portable_values(values: dict) -> dict:
+    """Return the chained fields of ``values`` with the time and actor id as the same strings on every database."""
+    values["created_at"] = utc_timestamp(values["created_at"])
+    values["actor_id"] = None if values["actor_id"] is None else str(values["actor_id"])
+    return values
 
 
 def canonical(event) -> bytes:
     """Return the bytes that an event's hash covers, independent of database."""
-    data = {name: getattr(event, name) for name in CHAINED_FIELDS}
-    data["created_at"] = event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    data["actor_id"] = None if event.actor_id is None else str(event.actor_id)
+    data = portable_values({name: getattr(event, name) for name in CHAINED_FIELDS})
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 
@@ -83,10 +95,9 @@ def chain_verify(*, batch_size: int = 5000) -> Verification:
     expected_sequence, expected_prev = chain_anchor(events)
     checked = 0
     first = last = None
-    fields = (*CHAINED_FIELDS, "prev_hash", "hash")
     after = 0
     while True:
-        rows = list(events.filter(sequence__gt=after).order_by("sequence").only(*fields)[:batch_size])
+        rows = list(events.filter(sequence__gt=after).order_by("sequence").only(*CHAIN_COLUMNS)[:batch_size])
         for event in rows:
             first = event.sequence if first is None else first
             problem = _link_problem(event, expected_sequence, expected_prev)

@@ -6,7 +6,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 
-from .selectors import EXPORT_FIELDS
+from .selectors import EXPORT_COLUMNS
 
 # Spreadsheet programs run a cell starting with one of these as a formula; a
 # target label is partly typed by strangers (failed sign-ins), so neutralise it.
@@ -29,9 +29,9 @@ def _cell(value) -> str:
 
 def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_FIELDS)
+    yield writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        yield writer.writerow([_cell(row[name]) for name in EXPORT_FIELDS])
+        yield writer.writerow([_cell(row[name]) for name in EXPORT_COLUMNS])
 
 
 def jsonl_lines(rows: Iterable[dict]) -> Iterator[str]:

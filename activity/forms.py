@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 
 from . import conf, registry
-from .selectors import SYSTEM_ACTOR, EventFilters
+from .selectors import SYSTEM_ACTOR, VISITOR_ACTOR, EventFilters
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -17,7 +17,10 @@ class EventFilterForm(forms.Form):
     actor = forms.CharField(
         required=False,
         max_length=320,
-        help_text=f"Email address, or “{SYSTEM_ACTOR}” for events without an actor.",
+        help_text=(
+            f"Email address, “{SYSTEM_ACTOR}” for commands and scheduled jobs, "
+            f"or “{VISITOR_ACTOR}” for visitors who were not signed in."
+        ),
     )
     group = forms.ChoiceField(required=False, label="Action group")
     action = forms.ChoiceField(required=False)
@@ -42,9 +45,13 @@ class EventFilterForm(forms.Form):
 
     def clean_actor(self) -> str:
         actor = self.cleaned_data["actor"].strip()
-        if actor and actor.lower() != SYSTEM_ACTOR and "@" not in actor:
-            raise forms.ValidationError(f"“{actor}” is not an email address; enter one, or “{SYSTEM_ACTOR}”.")
-        return actor.lower() if actor.lower() == SYSTEM_ACTOR else actor
+        if actor.lower() in {SYSTEM_ACTOR, VISITOR_ACTOR}:
+            return actor.lower()
+        if actor and "@" not in actor:
+            raise forms.ValidationError(
+                f"“{actor}” is not an email address; enter one, “{SYSTEM_ACTOR}” or “{VISITOR_ACTOR}”."
+            )
+        return actor
 
     def clean_tz(self) -> str:
         name = self.cleaned_data["tz"].strip() or "UTC"

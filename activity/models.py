@@ -3,6 +3,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+ACTOR_USER = "user"
+ACTOR_VISITOR = "visitor"
+ACTOR_SYSTEM = "system"
+ACTOR_TYPE_LABELS = {ACTOR_USER: "Signed-in user", ACTOR_VISITOR: "Anonymous visitor", ACTOR_SYSTEM: "System"}
+
+
+def actor_type_of(*, actor_id, actor_label: str, request_id: str) -> str:
+    """Return who caused an event: a signed-in user, an anonymous visitor or the system.
+
+    Without an actor, the request id tells the two others apart: the middleware
+    gives every web request one (a failed sign-in, a reset link), while commands
+    and scheduled jobs run outside any request.
+    """
+    if actor_id is not None or actor_label:
+        return ACTOR_USER
+    return ACTOR_VISITOR if request_id else ACTOR_SYSTEM
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a recorded event."""
@@ -72,7 +89,7 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} by {self.actor_label or 'system'}"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} by {self.actor_display}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -92,12 +109,16 @@ class Event(models.Model):
             return None
 
     @property
+    def actor_type(self) -> str:
+        """Return ``"user"``, ``"visitor"`` or ``"system"``; see ``actor_type_of``."""
+        return actor_type_of(actor_id=self.actor_id, actor_label=self.actor_label, request_id=self.request_id)
+
+    @property
     def actor_display(self) -> str:
         """Return who acted: the email as it was, or who stands in when there was no actor."""
         if self.actor_label:
             return self.actor_label
-        # Failed sign-ins come from someone not signed in; everything else without an actor is the system.
-        return "Anonymous" if self.action.startswith("auth.") else "System"
+        return ACTOR_TYPE_LABELS[self.actor_type]
 
     @property
     def sentence(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
@@ -12,25 +12,16 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from . import registry
-from .models import Event, RetentionSetting
+from .chain import CHAIN_COLUMNS, portable_values
+from .models import ACTOR_SYSTEM, ACTOR_VISITOR, Event, RetentionSetting, actor_type_of
 
-SYSTEM_ACTOR = "system"
-EXPORT_FIELDS = (
-    "sequence",
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "target_type",
-    "target_id",
-    "target_label",
-    "changes",
-    "ip_address",
-    "user_agent",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
+# Values of the actor filter that stand for events without an actor.
+SYSTEM_ACTOR = ACTOR_SYSTEM
+VISITOR_ACTOR = ACTOR_VISITOR
+# What an export row holds: the hashed fields and the links of the chain, so an
+# export can be verified on its own, then who acted. New columns go at the end.
+EXPORT_FIELDS = CHAIN_COLUMNS
+EXPORT_COLUMNS = (*EXPORT_FIELDS, "actor_type")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
 
@@ -44,7 +35,8 @@ class EventFilters:
     """What an auditor narrowed the log to; empty values do not filter.
 
     ``since`` is inclusive and ``until`` exclusive, both timezone-aware.
-    ``actor`` is an email address, or ``"system"`` for events without an actor.
+    ``actor`` is an email address, ``"system"`` for events without an actor or
+    request, or ``"visitor"`` for events of a request without a signed-in user.
     """
 
     actor: str = ""
@@ -56,9 +48,6 @@ class EventFilters:
     until: datetime | None = None
     ip_address: str = ""
     text: str = ""
-
-    def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
 
 
 @dataclass(frozen=True)
@@ -119,8 +108,11 @@ def events_filtered(filters: EventFilters) -> QuerySet[Event]:
 
 
 def _actor_q(actor: str) -> Q:
+    # The same rule as Event.actor_type: without an actor, a request id marks a visitor.
     if actor == SYSTEM_ACTOR:
-        return Q(actor__isnull=True, actor_label="")
+        return Q(actor__isnull=True, actor_label="", request_id="")
+    if actor == VISITOR_ACTOR:
+        return Q(actor__isnull=True, actor_label="") & ~Q(request_id="")
     user = get_user_model().objects.filter(email__iexact=actor).only("pk").first()
     if user is not None:
         return Q(actor_id=user.pk)
@@ -199,8 +191,10 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
 
 
 def _export_row(row: dict) -> dict:
-    row["created_at"] = row["created_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    row["actor_id"] = None if row["actor_id"] is None else str(row["actor_id"])
+    row = portable_values(row)
+    row["actor_type"] = actor_type_of(
+        actor_id=row["actor_id"], actor_label=row["actor_label"], request_id=row["request_id"]
+    )
     return row
 
 

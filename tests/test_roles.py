@@ -92,7 +92,6 @@ ELSEWHERE = {
     "accounts:two_factor_enrol",
     "accounts:two_factor_qr",
     "accounts:two_factor_recovery_codes",
-    "accounts:two_factor_recovery_codes_download",
     "accounts:two_factor_disable",
     "accounts:sessions",
     "accounts:session_revoke",
@@ -108,7 +107,7 @@ ELSEWHERE = {
     "security:delivery_ttl",
     "security:delivery_rotate",
     "security:delivery_reveal",
-    "api_delivery_token",
+    "api_delivery_token",  # JSON API, permission "content.delivery_token": tests/security/test_api.py
     # Issue 5 (activity log): tests/activity/
     "security:activity_retention",
     "activity:detail",
@@ -229,9 +228,9 @@ def test_auditor_sees_the_team_but_cannot_invite(client, auditor):
 def test_permission_table_matches_the_issue():
     holders = {perm: set(roles) for perm, roles in PERMISSIONS.items()}
     assert holders["team.manage"] == {OW, A}
-    assert holders["team.manage_owners"] == {OW}
     assert holders["security.edit"] == {OW, A}
     assert holders["security.view"] == {OW, A, AU}
     assert holders["activity.view"] == {OW, A, AU}
     assert holders["team.view"] == {OW, A, AU}
     assert holders["profile.view"] == {OW, A, AU, M}
+    assert holders["content.delivery_token"] == {OW, A, AU, M}

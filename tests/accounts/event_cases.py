@@ -291,6 +291,22 @@ EVENT_CASES += [
         setup=_locked_member,
     ),
     EventCase(
+        "axes_reset_ip",
+        "auth.unlocked",
+        lambda client, world: call_command("axes_reset_ip", "127.0.0.1", stdout=io.StringIO()),
+        command=True,
+        setup=_locked_member,
+    ),
+    EventCase(
+        "axes_reset_ip_username",
+        "auth.unlocked",
+        lambda client, world: call_command(
+            "axes_reset_ip_username", "127.0.0.1", world["member"].email, stdout=io.StringIO()
+        ),
+        command=True,
+        setup=_locked_member,
+    ),
+    EventCase(
         "axes_reset_username",
         "auth.unlocked",
         lambda client, world: call_command("axes_reset_username", world["member"].email, stdout=io.StringIO()),
@@ -301,7 +317,6 @@ EVENT_CASES += [
 
 READ_ONLY = {
     "accounts:two_factor": "The two-step status page; its forms post to other URLs.",
-    "accounts:two_factor_recovery_codes_download": "Downloads the codes shown once; writes nothing.",
     "dashboard": "A page; GET only in effect (it renders, never writes).",
     "accounts:profile": "A page that renders the profile; it writes nothing.",
     "accounts:team": "A page listing the team; it writes nothing.",

@@ -46,7 +46,7 @@ def test_sign_in_is_recorded(client, member):
     event = only_event("auth.signed_in")
     assert_actor(event, member)
     assert_target(event, member)
-    assert event.changes == {"password_compliant": True}
+    assert event.changes == {"password_compliant": True, "second_step": "none"}
     assert event.ip_address == "203.0.113.10"
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from django.db import connection
 
-from activity.chain import GENESIS_HASH, chain_verify, compute_hash
+from activity.chain import GENESIS_HASH, canonical, chain_verify, compute_hash
 from activity.models import ChainHead, Event
 from activity.services import event_record
 
@@ -126,3 +128,31 @@ def test_verify_finds_a_row_inserted_in_the_middle_by_renumbering():
     result = chain_verify()
     assert not result.ok
     assert result.broken_at == 4
+
+
+@pytest.mark.parametrize(
+    ("actor_id", "actor_label", "expected"),
+    [
+        (42, "olivia@example.com", "e7f9451aa6b4db378ed8944d8e619a72f45777a3098048caad1b5005ee04f9fc"),
+        (None, "", "7eb585e7d9eed1dee8f0a9cc7faffe91cf499b43ed414f9fa2ff21ef3ba915f7"),
+    ],
+    ids=["user", "system"],
+)
+def test_hash_of_an_existing_event_never_changes(actor_id, actor_label, expected):
+    # Pinned digests: a change to the canonical serialisation would break every recorded chain.
+    event = Event(
+        sequence=7,
+        created_at=datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=-3))),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action="member.role_changed",
+        target_type="user",
+        target_id="9",
+        target_label="Zoë <zoe@example.com>",
+        changes={"role": ["member", "admin"], "n": [1, None]},
+        ip_address="2001:db8::1",
+        user_agent="UA/1 ü",
+        request_id="req-7",
+    )
+    assert compute_hash("ab" * 32, event) == expected
+    assert b'"created_at":"2025-03-01T12:30:15.123456Z"' in canonical(event)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
 from activity import context
@@ -156,3 +157,49 @@ def test_sequence_is_unique_so_a_forked_chain_cannot_be_stored():
     clone.hash = "f" * 64
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save(force_insert=True)
+
+
+@pytest.mark.django_db
+def test_event_without_actor_outside_a_request_is_the_system_even_for_sign_in_actions():
+    # As `axes_reset` records it: an auth.* action, but no one and no request behind it.
+    event = event_record(action="auth.unlocked", target_type="user", target_label="someone@example.com")
+    assert (event.actor_type, event.actor_display) == ("system", "System")
+    assert event.sentence == "System unlocked sign-in for someone@example.com"
+    assert "system" in str(event).lower()
+
+
+@pytest.mark.django_db
+def test_event_without_actor_inside_a_request_is_an_anonymous_visitor():
+    token = context.bind(context.RequestContext(ip_address="198.51.100.7", request_id="req-9"))
+    try:
+        event = event_record(action="member.joined", target_type="user", target_label="new@example.com")
+    finally:
+        context.unbind(token)
+    assert (event.actor_type, event.actor_display) == ("visitor", "Anonymous visitor")
+
+
+@pytest.mark.django_db
+def test_event_with_an_actor_shows_the_email_as_it_was(owner):
+    event = event_record(action="member.invited", actor=owner, target=owner)
+    assert (event.actor_type, event.actor_display) == ("user", "owner@example.com")
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_trigger_refuses_raw_truncate():
+    # Committed first: PostgreSQL refuses to truncate a table with pending (deferred) constraint checks anyway.
+    event_record(action="activity.seeded")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE activity_event CASCADE")
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_flush_still_empties_the_whole_database_on_postgresql():
+    event_record(action="activity.seeded")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Event.objects.exists()
+    assert chain_verify().ok

@@ -10,6 +10,7 @@ import time_machine
 from django.test import override_settings
 
 from accounts.roles import Role
+from activity import context
 from activity.models import Event
 from activity.selectors import Cursor, EventFilters, event_page, events_filtered
 from activity.services import event_record
@@ -260,3 +261,69 @@ def test_member_sees_own_sign_in_history_in_profile(client, member, admin):
     history = client.get("/profile/").context["sign_in_history"]
     assert [e.action for e in history] == ["auth.signed_in", "auth.sign_in_failed"]
     assert sign_in_admin not in history
+
+
+def _visitor_event() -> Event:
+    token = context.bind(context.RequestContext(ip_address="198.51.100.7", request_id="req-visitor"))
+    try:
+        return event_record(action="auth.sign_in_failed", target_type="user", target_label="typed@example.com")
+    finally:
+        context.unbind(token)
+
+
+def test_failed_sign_in_is_shown_as_an_anonymous_visitor_and_never_anonymous(client, auditor):
+    client.post("/login/", {"username": "nobody@example.com", "password": "wrong"})
+    sign_in(client, auditor)
+    body = client.get("/activity/", {"action": "auth.sign_in_failed"}).content.decode()
+    assert "<td>Anonymous visitor</td>" in body
+    assert "<td>Anonymous</td>" not in body
+
+
+def test_detail_says_a_system_event_comes_from_the_system(client, auditor):
+    event = event_record(action="auth.unlocked", target_type="user", target_label="someone@example.com")
+    sign_in(client, auditor)
+    body = client.get(f"/activity/{event.sequence}/").content.decode()
+    assert "<dt>Actor</dt><dd>System <small" in body
+    assert "recorded by a command or scheduled job" in body
+    assert "Anonymous" not in body
+
+
+def test_actor_filter_tells_the_system_from_anonymous_visitors(client, auditor):
+    system = event_record(action="auth.unlocked", target_label="by the system")
+    visitor = _visitor_event()
+    sign_in(client, auditor)
+    found = {
+        actor: {e.sequence for e in client.get("/activity/", {"actor": actor}).context["page"].events}
+        for actor in ("system", "visitor")
+    }
+    assert system.sequence in found["system"] - found["visitor"]
+    assert visitor.sequence in found["visitor"] - found["system"]
+    assert all(e.actor_type == "system" for e in Event.objects.filter(sequence__in=found["system"]))
+
+
+def test_exports_mark_who_acted_and_keep_the_existing_columns(client, auditor, owner):
+    user = event_record(action="member.invited", actor=owner, target=owner)
+    system = event_record(action="auth.unlocked", target_label="by the system")
+    visitor = _visitor_event()
+    sign_in(client, auditor)
+    query = {"actor": "", "q": ""}
+
+    response = client.get("/activity/export.csv", query)
+    text = b"".join(response.streaming_content).decode()
+    assert text.splitlines()[0] == (
+        "sequence,created_at,actor_id,actor_label,action,target_type,target_id,target_label,changes,"
+        "ip_address,user_agent,request_id,prev_hash,hash,actor_type"
+    )
+    rows = {int(row["sequence"]): row for row in csv.DictReader(io.StringIO(text))}
+    assert (rows[system.sequence]["actor_id"], rows[system.sequence]["actor_label"]) == ("", "")
+    assert rows[system.sequence]["actor_type"] == "system"
+    assert rows[visitor.sequence]["actor_type"] == "visitor"
+    assert (rows[user.sequence]["actor_id"], rows[user.sequence]["actor_type"]) == (str(owner.pk), "user")
+
+    response = client.get("/activity/export.jsonl", query)
+    lines = {
+        line["sequence"]: line for line in map(json.loads, b"".join(response.streaming_content).decode().splitlines())
+    }
+    assert (lines[system.sequence]["actor_id"], lines[system.sequence]["actor_label"]) == (None, "")
+    assert [lines[e.sequence]["actor_type"] for e in (user, system, visitor)] == ["user", "system", "visitor"]
+    assert "Anonymous" not in text

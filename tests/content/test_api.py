@@ -170,3 +170,56 @@ def test_the_openapi_schema_is_public_and_lists_the_endpoints(client):
     assert "/api/delivery/token" in text
     assert "deliveryToken" in text
     assert schema is None or "paths" in schema
+
+
+# Caching ------------------------------------------------------------------------------
+
+
+def vary(response) -> set[str]:
+    return {name.strip().lower() for name in response.get("Vary", "").split(",")}
+
+
+def cache_control(response) -> set[str]:
+    return {directive.strip() for directive in response.get("Cache-Control", "").split(",") if directive.strip()}
+
+
+@pytest.mark.parametrize("path", [LIST, detail("welcome"), detail("price-list")])
+def test_every_content_answer_varies_on_both_token_headers(client, public_entry, private_entry, path):
+    response = client.get(path)
+    assert {"authorization", "delivery-token", "origin"} <= vary(response)
+
+
+@pytest.mark.parametrize("path", [LIST, detail("price-list")])
+@pytest.mark.parametrize("header", ["HTTP_AUTHORIZATION", "HTTP_DELIVERY_TOKEN"])
+def test_an_answer_to_a_token_holder_is_never_stored_by_a_shared_cache(client, token, private_entry, path, header):
+    value = f"Bearer {token}" if header == "HTTP_AUTHORIZATION" else token
+    response = client.get(path, **{header: value})
+    assert response.status_code == 200
+    assert "Members only." in response.content.decode()
+    assert {"private", "no-store"} <= cache_control(response)
+    assert "public" not in cache_control(response)
+    assert {"authorization", "delivery-token"} <= vary(response)
+
+
+@pytest.mark.parametrize("path", [LIST, detail("welcome")])
+def test_a_refused_token_is_not_stored_either(client, delivery_key, public_entry, path):
+    response = client.get(path, HTTP_DELIVERY_TOKEN="garbage")
+    assert response.status_code == 401
+    assert {"private", "no-store"} <= cache_control(response)
+    assert {"authorization", "delivery-token"} <= vary(response)
+
+
+def test_a_public_answer_without_a_token_stays_cacheable(client, public_entry, private_entry):
+    response = client.get(LIST)
+    assert slugs(response) == ["welcome"]
+    assert "no-store" not in cache_control(response)
+    assert "private" not in cache_control(response)
+
+
+def test_a_missing_and_a_hidden_entry_get_the_same_json_answer(client, private_entry):
+    hidden = client.get(detail("price-list"))
+    missing = client.get(detail("no-such-entry"))
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden["Content-Type"] == missing["Content-Type"] == "application/json"
+    assert hidden.json() == {"detail": "No entry with the slug “price-list” is available to this caller."}
+    assert missing.json()["detail"] == hidden.json()["detail"].replace("price-list", "no-such-entry")

@@ -118,6 +118,8 @@ def test_owner_signs_in_enrols_an_authenticator_and_signs_in_with_a_code(browser
     fill(browser, username=owner.email, password=DEFAULT_PASSWORD)
     submit(browser, "Sign in", then="Two-step verification")
     browser.get(live_server.url + "/team/")
-    wait_for_heading(browser, "Two-step verification")  # nothing else opens before the code
+    wait_for_heading(browser, "Sign in")  # nothing opens before the code
+    browser.get(live_server.url + "/login/verify/?next=/team/")
+    wait_for_heading(browser, "Two-step verification")
     fill(browser, code=pyotp.TOTP(secret).at(time.time() + 30))  # the next code: the enrolment one was used
     submit(browser, "Verify", then="Team")

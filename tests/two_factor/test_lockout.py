@@ -119,6 +119,19 @@ def test_wrong_second_step_codes_count_as_failures(client, member, password, enr
         assert attempt(client, member.email, password).status_code == 429
 
 
+def test_wrong_codes_lock_out_even_with_a_fresh_session_and_the_right_password_each_time(member, password, enrolled):
+    secret, _ = enrolled(member)
+    now = time.time() + 600
+    with time_machine.travel(now, tick=False):
+        wrong = f"{(int(code_at(secret, now)) + 5) % 1_000_000:06d}"
+        for _ in range(5):
+            fresh = Client()
+            attempt(fresh, member.email, password)
+            last = fresh.post("/login/verify/", {"code": wrong}, REMOTE_ADDR=ATTACKER)
+        assert last.status_code == 429
+        assert attempt(Client(), member.email, password).status_code == 429
+
+
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_spoofed_forwarded_for_does_not_escape_the_lockout(client, member, password, settings, proxies):
     settings.TRUSTED_PROXY_COUNT = proxies
@@ -175,3 +188,18 @@ def test_lockout_settings_are_bounded(client, owner, limit, cooloff, error):
     assert response.status_code == 400
     assert error in response.content.decode()
     assert not Event.objects.filter(action="settings.lockout.updated").exists()
+
+
+def test_admin_cannot_unlock_an_owner(client, admin, owner):
+    fail(Client(), owner.email, 5)
+    sign_in(client, admin)
+    client.post(f"/team/{owner.pk}/unlock/")
+    assert lockout.is_locked(owner.email)
+    assert not Event.objects.filter(action="auth.unlocked").exists()
+
+
+def test_axes_reset_ip_unlocks_that_address_and_is_recorded(member, password):
+    fail(Client(), member.email, 5)
+    call_command("axes_reset_ip", ATTACKER, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert attempt(Client(), member.email, password).status_code == 302
+    assert Event.objects.get(action="auth.unlocked").changes["ip_address"] == ATTACKER

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from activity.models import Event
-from tests.two_factor.conftest import code_at
+from tests.two_factor.conftest import code_at, enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,45 @@ def password_step(client, user, password, next_url=""):
 
 def test_member_with_device_is_asked_for_a_code_before_any_page(client, member, password, enrolled):
     enrolled(member)
+    member.refresh_from_db()
+    last_login = member.last_login
+    signed_in_events = Event.objects.filter(action="auth.signed_in").count()
     response = password_step(client, member, password)
     assert response.status_code == 302
     assert response["Location"].startswith("/login/verify/")
     for path in ["/", "/profile/", "/team/", "/profile/two-step/", "/settings/security/"]:
         blocked = client.get(path)
         assert blocked.status_code == 302
-        assert blocked["Location"].startswith("/login/verify/")
+        assert blocked["Location"].startswith("/login/?next=")
+    member.refresh_from_db()
+    assert member.last_login == last_login  # not signed in until the code is right
+    assert Event.objects.filter(action="auth.signed_in").count() == signed_in_events
+
+
+def test_session_signed_in_before_a_device_was_added_must_confirm_a_code(member, password):
+    older, newer = Client(), Client()
+    password_step(older, member, password)
+    password_step(newer, member, password)
+    secret, _codes = enrol(newer, member)
+    response = older.get("/team/")
+    assert response["Location"].startswith("/login/verify/")
+    now = time.time() + 2 * STEP
+    with time_machine.travel(now, tick=False):
+        confirmed = older.post("/login/verify/", {"code": code_at(secret, now)})
+    assert confirmed.status_code == 302
+    assert older.get("/profile/").status_code == 200
+    assert Event.objects.filter(action="auth.second_step_passed", actor=member).count() == 1
+
+
+def test_pending_second_step_expires_after_ten_minutes(client, member, password, enrolled):
+    secret, _ = enrolled(member)
+    now = time.time() + 10 * STEP
+    with time_machine.travel(now, tick=False):
+        password_step(client, member, password)
+    later = now + 11 * 60
+    with time_machine.travel(later, tick=False):
+        response = client.post("/login/verify/", {"code": code_at(secret, later)})
+    assert response["Location"] == "/login/"
 
 
 def test_valid_code_completes_sign_in_and_rotates_the_session_key(client, member, password, enrolled):
@@ -44,7 +76,10 @@ def test_valid_code_completes_sign_in_and_rotates_the_session_key(client, member
         assert response["Location"] == "/profile/"
         assert client.session.session_key != key_after_password
         assert client.get("/profile/").status_code == 200
-    assert Event.objects.filter(action="auth.second_step_passed", actor=member).count() == 1
+    event = Event.objects.filter(action="auth.signed_in", actor=member).latest("sequence")
+    assert event.changes["second_step"] == "authenticator app"
+    member.refresh_from_db()
+    assert member.last_login is not None
 
 
 @pytest.mark.parametrize("offset_steps", [-1, 1])
@@ -119,7 +154,7 @@ def test_recovery_code_signs_in_once(client, member, password, enrolled):
     assert client.post("/login/verify/", {"code": codes[0]}).status_code == 302
     assert client.get("/profile/").status_code == 200
     event = Event.objects.get(action="auth.recovery_code_used")
-    assert event.changes == {"recovery_codes_left": 9}
+    assert event.changes["recovery_codes_left"] == 9
     assert codes[0] not in str(event.changes)
 
     client.post("/logout/")

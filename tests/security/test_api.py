@@ -1,0 +1,92 @@
+"""Every API endpoint declares its permission from the one permission table."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.permissions import AllowAny
+
+from accounts import roles
+from accounts.roles import PERMISSIONS, Role
+from security.api import RolePermission, requires
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_URL = "/api/delivery/token"
+
+# The only endpoints open to anyone; each says why next to its permission_classes.
+ALLOW_ANY = {"EntryListView", "EntryDetailView", "SpectacularAPIView"}
+
+
+def api_views(resolver=None, prefix: str = "") -> dict[str, type]:
+    """Return route -> DRF view class for every URL pattern under /api/."""
+    views = {}
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            views |= api_views(entry, route)
+        elif isinstance(entry, URLPattern) and route.startswith("api/") and hasattr(entry.callback, "cls"):
+            views[route] = entry.callback.cls
+    return views
+
+
+def declared_permission_classes(view: type) -> list:
+    """Return the view's permission classes if the view (not DRF's default setting) names them."""
+    for klass in view.__mro__:
+        if "permission_classes" in vars(klass) and not klass.__module__.startswith("rest_framework"):
+            return list(klass.permission_classes)
+    return []
+
+
+def test_the_api_endpoints_are_found():
+    routes = set(api_views())
+    assert {"api/delivery/token", "api/content/entries/", "api/content/entries/<slug:slug>/"} <= routes
+
+
+@pytest.mark.parametrize(("route", "view"), sorted(api_views().items()))
+def test_every_api_view_names_a_permission_of_the_table_or_is_explicitly_public(route, view):
+    classes = declared_permission_classes(view)
+    assert classes, f"{route}: declare permission_classes on the view"
+    for permission in classes:
+        if permission is AllowAny:
+            assert view.__name__ in ALLOW_ANY, f"{route}: a new public endpoint; add it to ALLOW_ANY on purpose"
+        else:
+            assert issubclass(permission, RolePermission), f"{route}: use security.api.requires('<perm>')"
+            assert permission.perm in PERMISSIONS
+
+
+def test_the_token_endpoint_declares_the_delivery_token_permission():
+    view = api_views()["api/delivery/token"]
+    assert [permission.perm for permission in view.permission_classes] == ["content.delivery_token"]
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_signed_in_role_may_get_a_delivery_token(client, users_by_role, delivery_key, role):
+    sign_in(client, users_by_role[role])
+    response = client.get(TOKEN_URL)
+    assert response.status_code == 200
+    assert response.json()["token_type"] == "Bearer"
+
+
+def test_a_role_without_the_permission_is_refused_a_token(client, monkeypatch, member, owner, delivery_key):
+    monkeypatch.setitem(roles.PERMISSIONS, "content.delivery_token", frozenset({Role.OWNER}))
+    sign_in(client, member)
+    response = client.get(TOKEN_URL)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your role does not hold the “content.delivery_token” permission."}
+    client.logout()
+    sign_in(client, owner)
+    assert client.get(TOKEN_URL).status_code == 200
+
+
+def test_an_anonymous_caller_is_told_to_sign_in(client, delivery_key):
+    response = client.get(TOKEN_URL)
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert "Sign in" in response.json()["detail"]
+
+
+def test_requires_refuses_a_permission_missing_from_the_table():
+    with pytest.raises(KeyError, match="content.no_such_thing"):
+        requires("content.no_such_thing")
