@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -41,7 +43,7 @@ def login_verify_view(request):
         user = sign_in.pending_user(request)
         if user is None:
             messages.info(request, "Sign in again to continue.")
-            return redirect("accounts:login")
+            return redirect(reverse("accounts:login") + "?" + urlencode({"next": _next_url(request)}))
     if AxesProxyHandler.is_locked(request, {"username": user.email}):
         return _locked_out(request)
     form = forms.SecondStepForm(request.POST or None)

@@ -70,6 +70,24 @@ ROLE_TABLE = [
     Row("accounts:member_reinvite", managers(redirect("/team/{target}/")), method="post", target=True),
     Row("accounts:member_require_password_change", managers(redirect("/team/{target}/")), method="post", target=True),
     Row("security:password_policy", managers(BAD_REQUEST), method="post"),
+    # Two-step, lockout and sessions (issue 3)
+    Row("accounts:two_factor", everyone(OK)),
+    Row("accounts:two_factor_enrol", everyone(OK)),
+    Row("accounts:sessions", everyone(OK)),
+    Row("accounts:reauthenticate", everyone(OK)),
+    Row("accounts:login_verify", everyone(redirect("/"))),
+    Row("accounts:member_sign_out", managers(redirect("/team/{target}/")), method="post", target=True),
+    Row("accounts:member_two_factor_reset", managers(redirect("/team/{target}/")), method="post", target=True),
+    Row("accounts:member_unlock", managers(redirect("/team/{target}/")), method="post", target=True),
+    Row("security:two_factor", managers(BAD_REQUEST), method="post"),
+    Row("security:lockout", managers(redirect("/settings/security/")), method="post"),
+    Row("security:sessions", managers(BAD_REQUEST), method="post"),
+    # CORS and the delivery token (issue 4), retention (issue 5)
+    Row("security:cors", managers(redirect("/settings/security/")), method="post"),
+    Row("security:delivery_ttl", managers(BAD_REQUEST), method="post"),
+    Row("security:delivery_rotate", managers(redirect("/settings/security/")), method="post"),
+    Row("security:delivery_reveal", managers(redirect("/settings/security/")), method="post"),
+    Row("security:activity_retention", managers(BAD_REQUEST), method="post"),
 ]
 
 PUBLIC = {
@@ -86,30 +104,14 @@ PUBLIC = {
 # Pages delivered by later issues; each issue's tests hold their role checks.
 ELSEWHERE = {
     # Issue 3 (two-step, lockout, sessions): tests/two_factor/
-    "accounts:login_verify",
-    "accounts:reauthenticate",
-    "accounts:two_factor",
-    "accounts:two_factor_enrol",
     "accounts:two_factor_qr",
     "accounts:two_factor_recovery_codes",
     "accounts:two_factor_disable",
-    "accounts:sessions",
     "accounts:session_revoke",
     "accounts:sessions_revoke_others",
-    "accounts:member_sign_out",
-    "accounts:member_two_factor_reset",
-    "accounts:member_unlock",
-    "security:two_factor",
-    "security:lockout",
-    "security:sessions",
     # Issue 4 (CORS, delivery token, content): tests/security/, tests/content/
-    "security:cors",
-    "security:delivery_ttl",
-    "security:delivery_rotate",
-    "security:delivery_reveal",
     "api_delivery_token",  # JSON API, permission "content.delivery_token": tests/security/test_api.py
     # Issue 5 (activity log): tests/activity/
-    "security:activity_retention",
     "activity:detail",
     "activity:chart",
     "activity:export_csv",

@@ -63,7 +63,7 @@ def test_pending_second_step_expires_after_ten_minutes(client, member, password,
     later = now + 11 * 60
     with time_machine.travel(later, tick=False):
         response = client.post("/login/verify/", {"code": code_at(secret, later)})
-    assert response["Location"] == "/login/"
+    assert response["Location"] == "/login/?next=%2F"
 
 
 def test_valid_code_completes_sign_in_and_rotates_the_session_key(client, member, password, enrolled):
