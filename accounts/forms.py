@@ -110,11 +110,9 @@ class PasswordChangeForm(NewPasswordForm):
         self.user = user
         super().__init__(*args, **kwargs)
 
-    def clean_old_password(self):
-        old_password = self.cleaned_data["old_password"]
-        if not self.user.check_password(old_password):
-            raise ValidationError("Your current password was entered incorrectly.", code="password_incorrect")
-        return old_password
+    def _password_kwarg(self):
+        # The service checks the current password (and counts wrong ones towards the lockout).
+        return {"old_password": self.cleaned_data["old_password"], "new_password": self.cleaned_data["new_password1"]}
 
 
 class ResetPasswordForm(NewPasswordForm):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from activity.services import event_record
 
@@ -102,3 +105,28 @@ def is_locked(email: str) -> bool:
     return AccessAttempt.objects.filter(
         username=email.strip().lower(), failures_since_start__gte=limit, attempt_time__gte=since
     ).exists()
+
+
+def failure_count(*, request, user) -> None:
+    """Count a wrong password or code typed by ``user`` towards the sign-in lockout."""
+    user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
+
+
+def is_locked_for(request, user) -> bool:
+    return AxesProxyHandler.is_locked(request, {"username": user.email})
+
+
+@sensitive_variables("password")
+def password_confirm(*, request, user, password: str) -> bool:
+    """Check the password of a signed-in member confirming an action.
+
+    Wrong passwords count towards the lockout like failed sign-ins, so a stolen
+    session is no way to guess the password; while locked, nothing is accepted.
+    """
+    if request is not None and is_locked_for(request, user):
+        return False
+    if user.check_password(password):
+        return True
+    if request is not None:
+        failure_count(request=request, user=user)
+    return False

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from activity.services import event_record
 
-from . import conf
+from . import conf, lockout
 from .models import (
     MAX_PASSWORD_HISTORY,
     Invitation,
@@ -306,16 +306,28 @@ def password_history_append(*, user: User) -> None:
     PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
-@transaction.atomic
-def password_change(*, user: User, new_password: str, keep_session_key: str | None = None) -> User:
-    """Change the member's own password and sign out their other sessions."""
-    user = _lock(user)
-    if user.check_password(new_password):
-        raise ValidationError("The new password must differ from your current one.", code="password_unchanged")
-    _set_password(user, new_password)
-    user.save()
-    user_sessions_end(user=user, keep_session_key=keep_session_key)
-    event_record(action="password.changed", actor=user, target=user)
+@sensitive_variables("old_password", "new_password")
+def password_change(
+    *, user: User, old_password: str, new_password: str, keep_session_key: str | None = None, request=None
+) -> User:
+    """Change the member's own password and sign out their other sessions.
+
+    ``request`` lets a wrong current password count towards the sign-in lockout;
+    that count is written outside the change's transaction, so it survives the refusal.
+    """
+    user = User.objects.get(pk=user.pk)  # the password as stored now, not as the caller last saw it
+    if not lockout.password_confirm(request=request, user=user, password=old_password):
+        raise ValidationError(
+            {"old_password": "Your current password was entered incorrectly."}, code="password_incorrect"
+        )
+    with transaction.atomic():
+        user = _lock(user)
+        if user.check_password(new_password):
+            raise ValidationError("The new password must differ from your current one.", code="password_unchanged")
+        _set_password(user, new_password)
+        user.save()
+        user_sessions_end(user=user, keep_session_key=keep_session_key)
+        event_record(action="password.changed", actor=user, target=user)
     return user
 
 

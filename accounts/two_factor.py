@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from activity.services import event_record
 
-from . import conf
+from . import conf, lockout
 from .models import User
 from .roles import can_manage_role
 from .selectors import RECOVERY_DEVICE_NAME, recovery_codes_left, sign_in_policy_get
@@ -140,20 +140,27 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 # Turning off and resetting -----------------------------------------------------------
 
 
-@transaction.atomic
-def disable(*, user: User, password: str, code: str) -> None:
-    """Turn two-step off for oneself: needs the password and a valid code, and no enforcement."""
+@sensitive_variables("password", "code")
+def disable(*, user: User, password: str, code: str, request=None) -> None:
+    """Turn two-step off for oneself: needs the password and a valid code, and no enforcement.
+
+    ``request`` lets wrong passwords and codes count towards the sign-in lockout
+    (outside the transaction, so the count survives the refusal).
+    """
     if sign_in_policy_get().two_factor_required:
         raise ValidationError(
             "Two-step authentication is required for every team member, so it cannot be turned off.",
             code="enforced",
         )
-    if not user.check_password(password):
+    if not lockout.password_confirm(request=request, user=user, password=password):
         raise ValidationError({"password": "Your password was entered incorrectly."})
     if _verify_device_code(user, code) is None:
+        if request is not None:
+            lockout.failure_count(request=request, user=user)
         raise ValidationError({"code": "That code is not valid."})
-    _devices_delete(user)
-    event_record(action="two_factor.disabled", actor=user, target=user)
+    with transaction.atomic():
+        _devices_delete(user)
+        event_record(action="two_factor.disabled", actor=user, target=user)
 
 
 @transaction.atomic

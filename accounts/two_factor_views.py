@@ -5,8 +5,8 @@ from __future__ import annotations
 import django_otp
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -85,6 +85,7 @@ def _confirm_signed_in_session(request, user, device, kind: str) -> None:
 
 
 @never_cache
+@permission_required("profile.view", raise_exception=True)
 def two_factor_view(request):
     return _two_factor_page(request, disable_form=forms.TwoFactorDisableForm())
 
@@ -105,6 +106,8 @@ def _two_factor_page(request, *, disable_form, status: int = 200):
 
 
 @never_cache
+@permission_required("profile.view", raise_exception=True)
+@sensitive_post_parameters("code")
 def two_factor_enrol_view(request):
     user = request.user
     if two_factor.is_enabled(user):
@@ -138,6 +141,7 @@ def two_factor_enrol_view(request):
 
 
 @never_cache
+@permission_required("profile.view", raise_exception=True)
 def two_factor_qr_view(request):
     secret = request.session.get(PENDING_SECRET)
     if secret is None:
@@ -149,6 +153,7 @@ def two_factor_qr_view(request):
 
 
 @never_cache
+@permission_required("profile.view", raise_exception=True)
 def two_factor_recovery_codes_view(request):
     if request.method == "POST":
         if "done" in request.POST:
@@ -181,12 +186,16 @@ def _recovery_codes_regenerate(request):
 
 
 @require_POST
+@permission_required("profile.view", raise_exception=True)
+@sensitive_post_parameters("password", "code")
 def two_factor_disable_view(request):
     form = forms.TwoFactorDisableForm(request.POST)
     if form.is_valid():
         try:
-            two_factor.disable(user=request.user, **form.cleaned_data)
+            two_factor.disable(user=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
+            if getattr(request, "axes_locked_out", False):
+                return _locked_out(request)
             _add_errors(form, error)
         else:
             messages.success(request, "Two-step authentication is off.")
@@ -206,18 +215,16 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 @never_cache
+@sensitive_post_parameters("password", "code")
 def reauthenticate_view(request):
     user = request.user
     enrolled = two_factor.is_enabled(user)
     form = forms.ReauthenticationForm(request.POST or None, with_code=enrolled)
     if request.method == "POST" and form.is_valid():
-        authenticated = authenticate(request, username=user.email, password=form.cleaned_data["password"])
-        if authenticated is None or authenticated.pk != user.pk:
-            if getattr(request, "axes_locked_out", False):
-                logout(request)
-                return lockout.lockout_response(request)
+        if not lockout.password_confirm(request=request, user=user, password=form.cleaned_data["password"]):
             form.add_error("password", "Your password was entered incorrectly.")
         elif enrolled and not two_factor.verify_for_reauthentication(user=user, code=form.cleaned_data["code"]):
+            lockout.failure_count(request=request, user=user)
             form.add_error("code", "That code is not valid.")
         else:
             sessions.mark_authenticated(request.session)
@@ -230,6 +237,10 @@ def reauthenticate_view(request):
                     {"title": "Identity confirmed", "pending": pending, "next": _next_url(request)},
                 )
             return redirect(_next_url(request))
+    if getattr(request, "axes_locked_out", False) or (
+        request.method == "POST" and lockout.is_locked_for(request, user)
+    ):
+        return _locked_out(request)
     return render(
         request,
         "accounts/reauthenticate.html",

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from activity.selectors import event_list, sign_in_history
@@ -61,6 +62,7 @@ def logout_view(request):
 
 
 @login_not_required
+@sensitive_post_parameters()
 def setup_view(request, token):
     if not services.setup_token_valid(token):
         raise Http404("No setup is pending.")
@@ -74,6 +76,7 @@ def setup_view(request, token):
 
 
 @login_not_required
+@sensitive_post_parameters()
 def invitation_accept_view(request, token):
     invitation = services.invitation_for_token(token)
     if invitation is None:
@@ -143,10 +146,19 @@ def profile_view(request):
     )
 
 
+@sensitive_post_parameters()
 def _password_change(request, *, template: str, title: str):
     form = forms.PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.apply(services.password_change, user=request.user, keep_session_key=request.session.session_key)
+        user = form.apply(
+            services.password_change,
+            user=request.user,
+            keep_session_key=request.session.session_key,
+            request=request,
+        )
+        if getattr(request, "axes_locked_out", False):
+            auth_logout(request)
+            return lockout.lockout_response(request)
         if user is not None:
             old_key = request.session.session_key
             update_session_auth_hash(request, user)  # rotates the session key

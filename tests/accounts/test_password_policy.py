@@ -324,8 +324,8 @@ def test_history_applies_to_password_reset_too(member, set_policy):
 
 def test_history_stores_only_hashes_and_at_most_24(member):
     passwords = [f"History-Pass-{n:02d}" for n in range(30)]
-    for password in passwords:
-        services.password_change(user=member, new_password=password)
+    for old, new in zip([DEFAULT_PASSWORD, *passwords], passwords, strict=False):
+        services.password_change(user=member, old_password=old, new_password=new)
     stored = list(member.password_history.values_list("password", flat=True))
     assert len(stored) == 24
     for password in passwords + [DEFAULT_PASSWORD]:

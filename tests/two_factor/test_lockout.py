@@ -203,3 +203,25 @@ def test_axes_reset_ip_unlocks_that_address_and_is_recorded(member, password):
     call_command("axes_reset_ip", ATTACKER, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert attempt(Client(), member.email, password).status_code == 302
     assert Event.objects.get(action="auth.unlocked").changes["ip_address"] == ATTACKER
+
+
+def test_guessing_the_current_password_from_a_signed_in_session_locks_out(client, member, password):
+    sign_in(client, member)
+    for _ in range(5):
+        response = client.post(
+            "/profile/password/",
+            {"old_password": "guess", "new_password1": "Fresh-Passphrase-42", "new_password2": "Fresh-Passphrase-42"},
+            REMOTE_ADDR=ATTACKER,
+        )
+    assert response.status_code == 429
+    assert attempt(Client(), member.email, password).status_code == 429
+    member.refresh_from_db()
+    assert member.check_password(password)
+
+
+def test_wrong_passwords_at_reauthentication_count_towards_the_lockout(client, member, password):
+    sign_in(client, member)
+    for _ in range(5):
+        response = client.post("/reauthenticate/", {"password": "guess"}, REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 429
+    assert attempt(Client(), member.email, password).status_code == 429
