@@ -19,6 +19,7 @@ from activity.services import event_record
 from . import conf
 from .roles import can_manage_role
 from .selectors import sign_in_policy_get
+from .validators import typed_email_label
 
 
 def failure_limit(request, credentials) -> int:
@@ -91,7 +92,7 @@ def locked_out_record(*, request, email: str) -> None:
         action="auth.locked_out",
         target_type="user",
         target_id=str(user.pk) if user else "",
-        target_label=email[:300],
+        target_label=typed_email_label(email),
         changes={"cooloff_minutes": int(cooloff_time().total_seconds() // 60)},
     )
 

@@ -26,12 +26,22 @@ def _singleton(model, cache_key: str):
     that are not committed yet, which other processes must not see.
     """
     if connection.in_atomic_block:
-        return model.objects.order_by("pk").first() or model.objects.get_or_create(pk=1)[0]
+        return _singleton_row(model)
     row = cache.get(cache_key)
     if row is None:
-        row = model.objects.order_by("pk").first() or model.objects.get_or_create(pk=1)[0]
-        cache.set(cache_key, row, timeout=300)
+        row = _singleton_row(model)
+        # add(), not set(): a writer may have cached a newer row since this read.
+        cache.add(cache_key, row, timeout=300)
     return row
+
+
+def _singleton_row(model):
+    return model.objects.order_by("pk").first() or model.objects.get_or_create(pk=1)[0]
+
+
+def singleton_cache_refresh(model, cache_key: str) -> None:
+    """Put the committed row in the cache (called on commit by the services that change it)."""
+    cache.set(cache_key, _singleton_row(model), timeout=300)
 
 
 def password_policy_get() -> PasswordPolicy:

@@ -8,7 +8,6 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -36,8 +35,9 @@ from .selectors import (
     password_policy_get,
     recovery_codes_left,
     sign_in_policy_get,
+    singleton_cache_refresh,
 )
-from .validators import policy_errors
+from .validators import policy_errors, typed_email_label
 
 
 def _token_hash(token: str) -> str:
@@ -349,7 +349,7 @@ def password_reset_request_record(*, email: str) -> None:
         action="password.reset_requested",
         target_type="user",
         target_id=str(user.pk) if user else "",
-        target_label=email.strip()[:300],
+        target_label=typed_email_label(email),
     )
 
 
@@ -414,7 +414,7 @@ def password_policy_update(*, acting_user: User, **fields) -> PasswordPolicy:
         target=policy,
         changes={**changed, "version": [policy.version - 1, policy.version]},
     )
-    transaction.on_commit(lambda: cache.delete(POLICY_CACHE_KEY))
+    transaction.on_commit(lambda: singleton_cache_refresh(PasswordPolicy, POLICY_CACHE_KEY))
     return policy
 
 
@@ -453,7 +453,7 @@ def sign_in_failure_record(*, email: str) -> None:
         action="auth.sign_in_failed",
         target_type="user",
         target_id=str(user.pk) if user else "",
-        target_label=(email or "").strip()[:300],
+        target_label=typed_email_label(email),
     )
 
 
@@ -540,7 +540,7 @@ def _sign_in_policy_update(*, acting_user: User, fields: dict, allowed: tuple[st
     policy.save()
     changes = {name: [before[name], after[name]] for name in allowed if before[name] != after[name]}
     event_record(action=action, actor=acting_user, target=policy, changes=changes)
-    transaction.on_commit(lambda: cache.delete(SIGN_IN_POLICY_CACHE_KEY))
+    transaction.on_commit(lambda: singleton_cache_refresh(SignInPolicy, SIGN_IN_POLICY_CACHE_KEY))
     return policy
 
 

@@ -52,3 +52,16 @@ def test_two_step_flows_leave_no_secret_behind(client, member, owner, password, 
         assert value not in stored
         assert value not in attempts
         assert value not in caplog.text
+
+
+def test_a_password_typed_into_the_email_field_is_not_kept(client, member, password):
+    client.post("/login/", {"username": password, "password": password})
+    client.post("/password-reset/", {"email": password})
+    failed = Event.objects.get(action="auth.sign_in_failed")
+    assert failed.target_label == "(not an email address)"
+    assert password not in event_text()
+
+
+def test_a_mistyped_email_is_kept_as_typed(client, member):
+    client.post("/login/", {"username": "Memberr@Example.com", "password": "wrong"})
+    assert Event.objects.get(action="auth.sign_in_failed").target_label == "Memberr@Example.com"

