@@ -575,8 +575,13 @@ def session_policy_update(*, acting_user: User, **fields) -> SignInPolicy:
 
 
 @transaction.atomic
-def user_session_revoke(*, session: UserSession, acting_user: User) -> None:
-    """End one session at once (one's own, or anyone's for those who manage the member)."""
+def user_session_revoke(*, session: UserSession, acting_user: User, current_session_key: str | None = None) -> None:
+    """End one session at once (one's own, or anyone's for those who manage the member).
+
+    The session making the request is not ended this way: that is signing out.
+    """
+    if current_session_key and session.session_key == current_session_key:
+        raise ValidationError("This is the session you are using: sign out instead.", code="current_session")
     if session.user_id != acting_user.pk:
         _authorize_member_change(acting_user=acting_user, user=session.user)
     _session_store()(session_key=session.session_key).delete()

@@ -40,9 +40,9 @@ urlpatterns = [
     path("team/<int:pk>/deactivate/", views.member_deactivate_view, name="member_deactivate"),
     path("team/<int:pk>/reactivate/", views.member_reactivate_view, name="member_reactivate"),
     path("team/<int:pk>/reinvite/", views.member_reinvite_view, name="member_reinvite"),
-    path("team/<int:pk>/sign-out/", session_views.member_sign_out_view, name="member_sign_out"),
-    path("team/<int:pk>/two-step/reset/", session_views.member_two_factor_reset_view, name="member_two_factor_reset"),
-    path("team/<int:pk>/unlock/", session_views.member_unlock_view, name="member_unlock"),
+    path("team/<int:pk>/sign-out/", views.member_sign_out_view, name="member_sign_out"),
+    path("team/<int:pk>/two-step/reset/", views.member_two_factor_reset_view, name="member_two_factor_reset"),
+    path("team/<int:pk>/unlock/", views.member_unlock_view, name="member_unlock"),
     path(
         "team/<int:pk>/require-password-change/",
         views.member_require_password_change_view,

@@ -186,15 +186,21 @@ def password_change_required_view(request):
 @permission_required("team.view", raise_exception=True)
 def team_view(request):
     can_manage = request.user.has_perm("team.manage")
+    return _team_page(request, invite_form=forms.InviteForm(acting_user=request.user) if can_manage else None)
+
+
+def _team_page(request, *, invite_form, status: int = 200):
+    members = list(selectors.team_list())
     return render(
         request,
         "accounts/team.html",
         {
             "title": "Team",
-            "members": selectors.team_list(),
-            "two_factor_ids": two_factor.enabled_user_ids(selectors.team_list()),
-            "invite_form": forms.InviteForm(acting_user=request.user) if can_manage else None,
+            "members": members,
+            "two_factor_ids": two_factor.enabled_user_ids(members),
+            "invite_form": invite_form,
         },
+        status=status,
     )
 
 
@@ -210,12 +216,7 @@ def team_invite_view(request):
         else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("accounts:team")
-    return render(
-        request,
-        "accounts/team.html",
-        {"title": "Team", "members": selectors.team_list(), "invite_form": form},
-        status=400,
-    )
+    return _team_page(request, invite_form=form, status=400)
 
 
 @permission_required("team.view", raise_exception=True)
@@ -308,6 +309,40 @@ def member_require_password_change_view(request, pk):
         pk,
         lambda member: services.password_change_require(user=member, acting_user=request.user),
         "{email} must change their password at next sign-in.",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_sign_out_view(request, pk):
+    return _member_action(
+        request,
+        pk,
+        lambda member: services.user_sessions_revoke_all(user=member, acting_user=request.user),
+        "{email} is signed out everywhere.",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+@reauthentication_required
+def member_two_factor_reset_view(request, pk):
+    return _member_action(
+        request,
+        pk,
+        lambda member: two_factor.reset(user=member, acting_user=request.user),
+        "Two-step authentication of {email} is reset: they set it up again at next sign-in.",
+    )
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_unlock_view(request, pk):
+    return _member_action(
+        request,
+        pk,
+        lambda member: lockout.lockout_clear(email=member.email, acting_user=request.user, target=member),
+        "Sign-in for {email} is unlocked.",
     )
 
 

@@ -159,3 +159,11 @@ def test_out_of_range_session_limit_is_refused_with_a_message_and_nothing_saved(
     assert response.status_code == 400
     assert "greater than or equal to 5" in response.content.decode()
     assert SignInPolicy.objects.get().session_idle_minutes == 60
+
+
+def test_the_current_session_cannot_be_revoked_from_the_list(client, member):
+    sign_in(client, member)
+    current = member.sessions.get(session_key=client.session.session_key)
+    response = client.post(f"/profile/sessions/{current.pk}/sign-out/", follow=True)
+    assert "sign out instead" in response.content.decode()
+    assert client.get("/profile/").status_code == 200
