@@ -20,7 +20,7 @@ from tests.factories import make_user
 def test_two_owners_demoting_each_other_at_once_leave_one_owner_and_a_clear_error(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    lock = services._lock
+    lock = services._base._lock
 
     def slow_lock(user):
         # Hold the row lock a moment, as a busy server would, so that the two requests overlap.
@@ -28,7 +28,7 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner_and_a_clear_erro
         time.sleep(0.3)
         return locked
 
-    monkeypatch.setattr(services, "_lock", slow_lock)
+    monkeypatch.setattr(services._base, "_lock", slow_lock)
     first = make_user(email="first@example.com", role=Role.OWNER)
     second = make_user(email="second@example.com", role=Role.OWNER)
     barrier = threading.Barrier(2)

@@ -1,0 +1,92 @@
+"""Helpers shared by the accounts services: locking, authorization, password setting, ending sessions."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from ..models import (
+    User,
+)
+from ..roles import Role, can_manage_role
+from ..selectors import (
+    password_policy_get,
+)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError({"email": "Enter an email address."})
+    return User.objects.normalize_email(email).lower()
+
+
+def _check_email_free(email: str) -> None:
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already on the team."}, code="email_taken")
+
+
+def _set_password(user: User, password: str) -> None:
+    """Validate ``password`` against the policy in force and set it."""
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.password_policy_version = password_policy_get().version
+    user.password_compliant = True
+    user.must_change_password = False
+
+
+def _authorize_member_change(*, acting_user: User, user: User) -> None:
+    if not can_manage_role(acting_user.role, user.role):
+        raise PermissionDenied(f"You cannot manage a member whose role is {Role(user.role).label}.")
+
+
+def _lock(user: User) -> User:
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _lock_with_owners(user: User) -> User:
+    """Lock the active owners, then ``user``, always in that order.
+
+    Changes that may meet the last-owner rule take their row locks in one
+    order, so two of them running at once wait for each other instead of
+    deadlocking.
+    """
+    list(User.objects.select_for_update().filter(role=Role.OWNER, is_active=True).order_by("pk").values("pk"))
+    return _lock(user)
+
+
+def _ensure_not_last_owner(user: User, message: str) -> None:
+    # Lock every active owner so two concurrent demotions cannot both pass. An owner
+    # still invited (never joined) cannot sign in, so does not count.
+    owners = list(
+        User.objects.select_for_update()
+        .filter(role=Role.OWNER, is_active=True, joined_at__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    if user.role == Role.OWNER and user.is_active and owners == [user.pk]:
+        raise ValidationError(message, code="last_owner")
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """End the user's sessions at once (all but ``keep_session_key``); return how many."""
+    store = _session_store()
+    sessions = user.sessions.exclude(session_key=keep_session_key or "")
+    keys = list(sessions.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    sessions.delete()
+    return len(keys)

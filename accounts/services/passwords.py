@@ -1,0 +1,158 @@
+"""Passwords: changes, resets, history, compliance with the policy, and the policy itself."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from activity.services import event_record
+
+from .. import lockout
+from ..models import (
+    MAX_PASSWORD_HISTORY,
+    PasswordHistory,
+    PasswordPolicy,
+    User,
+)
+from ..roles import MANAGEABLE_ROLES
+from ..selectors import (
+    POLICY_CACHE_KEY,
+    password_policy_get,
+    singleton_cache_refresh,
+)
+from ..validators import policy_errors, typed_email_label
+from ._base import _authorize_member_change, _lock, _set_password, user_sessions_end
+
+
+def password_history_append(*, user: User) -> None:
+    """Remember the hash of the password just set, keeping the newest few."""
+    if user is None or user.pk is None or not user.has_usable_password():
+        return
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = user.password_history.order_by("-created_at", "-id").values_list("pk", flat=True)[MAX_PASSWORD_HISTORY:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+
+@sensitive_variables("old_password", "new_password")
+def password_change(
+    *, user: User, old_password: str, new_password: str, keep_session_key: str | None = None, request=None
+) -> User:
+    """Change the member's own password and sign out their other sessions.
+
+    ``request`` lets a wrong current password count towards the sign-in lockout;
+    that count is written outside the change's transaction, so it survives the refusal.
+    """
+    user = User.objects.get(pk=user.pk)  # the password as stored now, not as the caller last saw it
+    if not lockout.password_confirm(request=request, user=user, password=old_password):
+        raise ValidationError(
+            {"old_password": "Your current password was entered incorrectly."}, code="password_incorrect"
+        )
+    with transaction.atomic():
+        user = _lock(user)
+        if user.check_password(new_password):
+            raise ValidationError("The new password must differ from your current one.", code="password_unchanged")
+        _set_password(user, new_password)
+        user.save()
+        user_sessions_end(user=user, keep_session_key=keep_session_key)
+        event_record(action="password.changed", actor=user, target=user)
+    return user
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, new_password: str, via: str = "email link") -> User:
+    """Set a password without the old one (emailed link, or an operator's command); end every session."""
+    user = _lock(user)
+    _set_password(user, new_password)
+    user.save()
+    ended = user_sessions_end(user=user)
+    event_record(action="password.reset", actor=None, target=user, changes={"via": via, "sessions_ended": ended})
+    return user
+
+
+def password_reset_request_record(*, email: str) -> None:
+    """Record a request for a reset link, whether or not the email is a member's (the page says the same)."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    event_record(
+        action="password.reset_requested",
+        target_type="user",
+        target_id=str(user.pk) if user else "",
+        target_label=typed_email_label(email),
+    )
+
+
+@transaction.atomic
+def password_change_require(*, acting_user: User, user: User | None = None) -> int:
+    """Make one member (or, with no ``user``, every active member) change password at next sign-in."""
+    if user is not None:
+        user = _lock(user)
+        _authorize_member_change(acting_user=acting_user, user=user)
+        users = User.objects.filter(pk=user.pk)
+        target = {"target": user}
+    else:
+        # Everyone the actor may manage (an admin's request leaves owners and admins alone).
+        users = User.objects.filter(
+            is_active=True, joined_at__isnull=False, role__in=MANAGEABLE_ROLES.get(acting_user.role, ())
+        )
+        target = {"target_type": "team", "target_label": "All members"}
+    count = users.exclude(must_change_password=True).update(must_change_password=True)
+    event_record(
+        action="password.change_required", actor=acting_user, changes={"must_change_password": [False, True]}, **target
+    )
+    return count
+
+
+@sensitive_variables("password")
+def password_compliance_evaluate(*, user: User, password: str) -> bool:
+    """Return whether a just-typed password meets the policy in force (history aside)."""
+    return not policy_errors(password, user, include_history=False)
+
+
+def _password_compliance_store(*, user: User, compliant: bool) -> None:
+    policy = password_policy_get()
+    if user.password_policy_version != policy.version or user.password_compliant != compliant:
+        User.objects.filter(pk=user.pk).update(password_policy_version=policy.version, password_compliant=compliant)
+        user.password_policy_version, user.password_compliant = policy.version, compliant
+
+
+def password_change_needed(user: User, *, password_compliant: bool) -> bool:
+    """Return whether the member must change password right after signing in.
+
+    Decided at sign-in, from the password just typed, so a requirement set while
+    a member is signed in applies at their next sign-in.
+    """
+    if user.must_change_password:
+        return True
+    return password_policy_get().force_change_if_noncompliant and not password_compliant
+
+
+@transaction.atomic
+def password_policy_update(*, acting_user: User, **fields) -> PasswordPolicy:
+    """Change the password policy; existing passwords are checked at their next sign-in."""
+    unknown = set(fields) - set(PasswordPolicy.EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown password policy options: {', '.join(sorted(unknown))}.")
+    policy = PasswordPolicy.objects.select_for_update().filter(pk=password_policy_get().pk).first()
+    if policy is None:
+        policy = PasswordPolicy.objects.create(pk=1)
+    before = policy.as_dict()
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean(exclude=["updated_by"])
+    after = policy.as_dict()
+    if after == before:
+        return policy
+    policy.version += 1
+    policy.updated_at = timezone.now()
+    policy.updated_by = acting_user
+    policy.save()
+    changed = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    event_record(
+        action="settings.password_policy.updated",
+        actor=acting_user,
+        target=policy,
+        changes={**changed, "version": [policy.version - 1, policy.version]},
+    )
+    transaction.on_commit(lambda: singleton_cache_refresh(PasswordPolicy, POLICY_CACHE_KEY))
+    return policy

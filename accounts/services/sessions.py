@@ -1,0 +1,122 @@
+"""Sign-ins and sessions: recording them, listing and ending them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activity.services import event_record
+
+from ..models import (
+    User,
+    UserSession,
+)
+from ..selectors import (
+    recovery_codes_left,
+)
+from ..validators import typed_email_label
+from ._base import _authorize_member_change, _session_store, user_sessions_end
+from .passwords import _password_compliance_store
+
+
+def user_session_register(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> UserSession:
+    session, _ = UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": user, "ip_address": ip_address, "user_agent": user_agent[:512], "created_at": timezone.now()},
+    )
+    return session
+
+
+def sign_in_record(
+    *,
+    user: User,
+    password_compliant: bool,
+    second_step: str | None,
+    session_key: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> None:
+    """Record a completed sign-in: password compliance, the session and one event.
+
+    ``second_step`` is None (password only), "authenticator app" or "recovery code";
+    a sign-in with a recovery code is recorded as such, with the codes left.
+    """
+    with transaction.atomic():
+        _password_compliance_store(user=user, compliant=password_compliant)
+        user_session_register(user=user, session_key=session_key, ip_address=ip_address, user_agent=user_agent)
+        changes = {"password_compliant": password_compliant, "second_step": second_step or "none"}
+        if second_step == "recovery code":
+            changes["recovery_codes_left"] = recovery_codes_left(user)
+            event_record(action="auth.recovery_code_used", actor=user, target=user, changes=changes)
+        else:
+            event_record(action="auth.signed_in", actor=user, target=user, changes=changes)
+
+
+def sign_in_failure_record(*, email: str) -> None:
+    """Record a failed sign-in for whatever email was typed (known or not)."""
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    event_record(
+        action="auth.sign_in_failed",
+        target_type="user",
+        target_id=str(user.pk) if user else "",
+        target_label=typed_email_label(email),
+    )
+
+
+def sign_out_record(*, user: User, session_key: str | None) -> None:
+    with transaction.atomic():
+        if session_key:
+            UserSession.objects.filter(session_key=session_key).delete()
+        event_record(action="auth.signed_out", actor=user, target=user)
+
+
+@transaction.atomic
+def user_session_revoke(*, session: UserSession, acting_user: User, current_session_key: str | None = None) -> None:
+    """End one session at once (one's own, or anyone's for those who manage the member).
+
+    The session making the request is not ended this way: that is signing out.
+    """
+    if current_session_key and session.session_key == current_session_key:
+        raise ValidationError("This is the session you are using: sign out instead.", code="current_session")
+    if session.user_id != acting_user.pk:
+        _authorize_member_change(acting_user=acting_user, user=session.user)
+    _session_store()(session_key=session.session_key).delete()
+    session.delete()
+    event_record(
+        action="session.revoked",
+        actor=acting_user,
+        target=session.user,
+        changes={"sessions_ended": 1, "session": f"signed in {session.created_at.isoformat()}"},
+    )
+
+
+@transaction.atomic
+def user_sessions_revoke_all(*, user: User, acting_user: User, keep_session_key: str | None = None) -> int:
+    """End every session of ``user`` but ``keep_session_key``; return how many."""
+    if user.pk != acting_user.pk:
+        _authorize_member_change(acting_user=acting_user, user=user)
+    ended = user_sessions_end(user=user, keep_session_key=keep_session_key)
+    event_record(action="session.revoked", actor=acting_user, target=user, changes={"sessions_ended": ended})
+    return ended
+
+
+def user_session_touch(*, session_key: str) -> None:
+    UserSession.objects.filter(session_key=session_key).update(last_seen_at=timezone.now())
+
+
+def user_session_rekey(*, old_key: str | None, new_key: str) -> None:
+    """Follow a session whose key was rotated (after the second step)."""
+    if old_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key, last_seen_at=timezone.now())
+
+
+def session_expired_record(*, user: User, session_key: str | None, reason: str) -> None:
+    with transaction.atomic():
+        if session_key:
+            UserSession.objects.filter(session_key=session_key).delete()
+        event_record(action="auth.session_expired", actor=user, target=user, changes={"reason": reason})
+
+
+def reauthentication_record(*, user: User) -> None:
+    event_record(action="auth.reauthenticated", actor=user, target=user)
