@@ -257,9 +257,7 @@ def verify_for_reauthentication(*, user: User, code: str) -> bool:
 
 
 def enforcement_state(user: User, *, now=None) -> tuple[bool, int | None]:
-    """Return (enrolment required now, days left in the grace period or None)."""
-    if is_enabled(user):
-        return False, None
+    """Return (enrolment required now, days left in the grace period or None) for a member without a device."""
     if user.must_enrol_two_factor:
         return True, None
     policy = sign_in_policy_get()
