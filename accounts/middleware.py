@@ -65,11 +65,10 @@ _STEP_PAGES = {
 def required_step(request) -> str | None:
     """Return the step a signed-in member must finish before anything else opens."""
     user = request.user
-    if user.is_verified():
-        pass  # django-otp found the session's device: two-step is on and confirmed
-    elif two_factor.is_enabled(user):
-        return "second_step"
-    else:
+    # A verified session has a device (django-otp found it): no lookup needed.
+    if not user.is_verified():
+        if two_factor.is_enabled(user):
+            return "second_step"
         enrolment_required, grace_days_left = two_factor.enforcement_state(user)
         if enrolment_required:
             return "enrolment"
