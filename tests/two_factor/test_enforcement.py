@@ -97,3 +97,19 @@ def test_enforcement_change_is_recorded_with_before_and_after(owner):
     require_two_factor(owner, grace_days=5)
     event = Event.objects.get(action="settings.two_factor.updated")
     assert event.changes == {"two_factor_required": [False, True], "two_factor_grace_days": [0, 5]}
+
+
+def test_reset_forces_enrolment_even_when_the_team_does_not_require_it(client, member, owner):
+    from django.test import Client
+
+    sign_in(client, member)
+    enrol(client, member)
+    other_session = Client()
+    sign_in(other_session, member)  # pending second step, never completed
+    two_factor.reset(user=member, acting_user=owner)
+    assert client.get("/profile/").status_code == 302  # the reset ended the member's sessions
+    sign_in(client, member)
+    response = client.get("/profile/")
+    assert response["Location"].startswith("/profile/two-step/enrol/")
+    enrol(client, member)
+    assert client.get("/profile/").status_code == 200
