@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_otp
-from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -44,7 +43,7 @@ def login_verify_view(request):
         if user is None:
             messages.info(request, "Sign in again to continue.")
             return redirect(reverse("accounts:login") + "?" + urlencode({"next": _next_url(request)}))
-    if AxesProxyHandler.is_locked(request, {"username": user.email}):
+    if lockout.is_locked_for(request, user):
         return _locked_out(request)
     form = forms.SecondStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
