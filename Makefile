@@ -33,5 +33,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: $(STAMP)
+	$(BIN)/python bench/cors_bench.py
+	$(BIN)/python bench/activity_log.py
+
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
