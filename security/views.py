@@ -116,19 +116,15 @@ def security_settings_view(request):
 @permission_required("security.edit", raise_exception=True)
 @reauthentication_required
 def password_policy_update_view(request):
-    form = PasswordPolicyForm(request.POST, instance=account_selectors.password_policy_get())
-    if form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            account_services.password_policy_update(acting_user=request.user, **fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, "Password policy saved. Members must comply the next time they change their password."
-            )
-            return redirect(reverse("security:settings") + "#password-policy")
-    return _render(request, policy_form=form, status=400)
+    return _policy_update(
+        request,
+        form_class=PasswordPolicyForm,
+        instance=account_selectors.password_policy_get(),
+        service=account_services.password_policy_update,
+        form_name="policy_form",
+        anchor="#password-policy",
+        success="Password policy saved. Members must comply the next time they change their password.",
+    )
 
 
 @require_POST
@@ -201,8 +197,9 @@ def delivery_secret_reveal_view(request):
     return response
 
 
-def _sign_in_policy_update(request, *, form_class, service, form_name: str, anchor: str, success: str):
-    form = form_class(request.POST, instance=account_selectors.sign_in_policy_get())
+def _policy_update(request, *, form_class, instance, service, form_name: str, anchor: str, success: str):
+    """Apply one policy form through its service; on bad input, show the page again with the errors."""
+    form = form_class(request.POST, instance=instance)
     if form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form_class.Meta.fields}
         try:
@@ -213,6 +210,10 @@ def _sign_in_policy_update(request, *, form_class, service, form_name: str, anch
             messages.success(request, success)
             return redirect(reverse("security:settings") + anchor)
     return _render(request, status=400, **{form_name: form})
+
+
+def _sign_in_policy_update(request, **kwargs):
+    return _policy_update(request, instance=account_selectors.sign_in_policy_get(), **kwargs)
 
 
 @require_POST
