@@ -17,9 +17,9 @@ from django.views.decorators.debug import sensitive_variables
 from activity.services import event_record
 
 from . import conf
+from .emails import typed_email_label
 from .roles import can_manage_role
 from .selectors import sign_in_policy_get
-from .validators import typed_email_label
 
 
 def failure_limit(request, credentials) -> int:

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import sessions, two_factor
+from . import session_state, two_factor
 from .services import session_expired_record, user_session_touch
 
 _EXPIRY_MESSAGES = {
@@ -29,7 +29,7 @@ class SessionLimitsMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            reason = sessions.expiry_reason(request.session)
+            reason = session_state.expiry_reason(request.session)
             if reason is not None:
                 session_expired_record(user=user, session_key=request.session.session_key, reason=reason)
                 logout(request)
@@ -37,7 +37,7 @@ class SessionLimitsMiddleware:
                     return self.get_response(request)  # signing in again: let the form through
                 messages.info(request, _EXPIRY_MESSAGES[reason])
                 return redirect(_login_url_with_next(request))
-            if sessions.touch(request.session):
+            if session_state.touch(request.session):
                 user_session_touch(session_key=request.session.session_key)
         return self.get_response(request)
 
@@ -73,7 +73,7 @@ def required_step(request) -> str | None:
         if enrolment_required:
             return "enrolment"
         request.two_factor_grace_days_left = grace_days_left
-    if request.session.get(sessions.PASSWORD_CHANGE_REQUIRED):
+    if request.session.get(session_state.PASSWORD_CHANGE_REQUIRED):
         return "password_change"
     return None
 

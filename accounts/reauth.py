@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from . import sessions
+from . import session_state
 
 PENDING_POST = "accounts.reauth.pending_post"
 
@@ -22,7 +22,7 @@ PENDING_POST = "accounts.reauth.pending_post"
 def reauthentication_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if sessions.recently_authenticated(request.session):
+        if session_state.recently_authenticated(request.session):
             return view(request, *args, **kwargs)
         if request.method == "POST":
             request.session[PENDING_POST] = {

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from activity import context as activity_context
 
-from . import services, sessions, two_factor
+from . import services, session_state, two_factor
 from .models import User
 
 PENDING = "accounts.sign_in.pending"
@@ -88,9 +88,9 @@ def complete(
     if device is not None:
         django_otp.login(request, device)
     request.session.pop(PENDING, None)
-    sessions.start(request.session)
+    session_state.start(request.session)
     if change_password:
-        request.session[sessions.PASSWORD_CHANGE_REQUIRED] = True
+        request.session[session_state.PASSWORD_CHANGE_REQUIRED] = True
     context = activity_context.current()
     services.sign_in_record(
         user=user,

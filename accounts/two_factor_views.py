@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import forms, lockout, selectors, services, sessions, sign_in, two_factor
+from . import forms, lockout, selectors, services, session_state, sign_in, two_factor
 from .reauth import PENDING_POST, safe_next
 
 PENDING_SECRET = "accounts.two_factor.pending_secret"  # noqa: S105 (a session key name, not a secret)
@@ -75,7 +75,7 @@ def _confirm_signed_in_session(request, user, device, kind: str) -> None:
     old_key = request.session.session_key
     django_otp.login(request, device)
     request.session.cycle_key()
-    sessions.mark_authenticated(request.session)
+    session_state.mark_authenticated(request.session)
     services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
     two_factor.second_step_record(user=user, kind=kind)
 
@@ -226,7 +226,7 @@ def reauthenticate_view(request):
             lockout.failure_count(request=request, user=user)
             form.add_error("code", "That code is not valid.")
         else:
-            sessions.mark_authenticated(request.session)
+            session_state.mark_authenticated(request.session)
             services.reauthentication_record(user=user)
             pending = request.session.pop(PENDING_POST, None)
             if pending:

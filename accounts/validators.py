@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 
 from .selectors import password_policy_get
 
@@ -164,20 +163,3 @@ def policy_errors(password: str, user=None, *, include_history: bool = True) -> 
         except ValidationError as error:
             errors.append(error)
     return errors
-
-
-NOT_AN_EMAIL = "(not an email address)"
-
-
-def typed_email_label(text: str) -> str:
-    """Return what someone typed as an email, fit to be kept in the append-only log.
-
-    Anything that is not an email address is replaced: people sometimes type
-    their password into the email field, and the log can never forget it.
-    """
-    text = (text or "").strip()
-    try:
-        EmailValidator()(text)
-    except ValidationError:
-        return NOT_AN_EMAIL
-    return text[:300]

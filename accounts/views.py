@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from activity.selectors import event_list, sign_in_history
 
-from . import forms, lockout, selectors, services, sessions, sign_in, two_factor
+from . import forms, lockout, selectors, services, session_state, sign_in, two_factor
 from .models import User
 from .reauth import reauthentication_required
 from .roles import can_manage_role
@@ -163,7 +163,7 @@ def _password_change(request, *, template: str, title: str):
             old_key = request.session.session_key
             update_session_auth_hash(request, user)  # rotates the session key
             services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
-            request.session.pop(sessions.PASSWORD_CHANGE_REQUIRED, None)
+            request.session.pop(session_state.PASSWORD_CHANGE_REQUIRED, None)
             messages.success(request, "Your password has been changed. Your other sessions were signed out.")
             return redirect("accounts:profile")
     return render(request, template, {"form": form, "title": title})
@@ -175,7 +175,7 @@ def password_change_view(request):
 
 
 def password_change_required_view(request):
-    if not request.session.get(sessions.PASSWORD_CHANGE_REQUIRED):
+    if not request.session.get(session_state.PASSWORD_CHANGE_REQUIRED):
         return redirect("dashboard")
     return _password_change(request, template="accounts/password_change_required.html", title="Change your password")
 

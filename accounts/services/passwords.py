@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_variables
 from activity.services import event_record
 
 from .. import lockout
+from ..emails import typed_email_label
 from ..models import (
     MAX_PASSWORD_HISTORY,
     PasswordHistory,
@@ -22,7 +23,7 @@ from ..selectors import (
     password_policy_get,
     singleton_cache_refresh,
 )
-from ..validators import policy_errors, typed_email_label
+from ..validators import policy_errors
 from ._base import _authorize_member_change, _lock, _set_password, user_sessions_end
 
 

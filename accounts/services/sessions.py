@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from activity.services import event_record
 
+from ..emails import typed_email_label
 from ..models import (
     User,
     UserSession,
@@ -15,7 +16,6 @@ from ..models import (
 from ..selectors import (
     recovery_codes_left,
 )
-from ..validators import typed_email_label
 from ._base import _authorize_member_change, _session_store, user_sessions_end
 from .passwords import _password_compliance_store
 

@@ -189,11 +189,11 @@ def test_a_ttl_out_of_range_is_refused_on_the_page(client, admin, cors_enabled, 
     ],
 )
 def test_the_sensitive_actions_ask_for_recent_authentication(client, owner, delivery_key, cors_enabled, url):
-    from accounts import sessions
+    from accounts import session_state
 
     sign_in(client, owner)
     session = client.session
-    session[sessions.AUTHENTICATED_AT] = 0  # proved who they are long ago
+    session[session_state.AUTHENTICATED_AT] = 0  # proved who they are long ago
     session.save()
     events_before = Event.objects.count()
     response = client.post(url, {"enabled": "on", "allowed_origins": "", "token_ttl": "600", "confirm": "on"})
