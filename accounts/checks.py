@@ -55,6 +55,7 @@ def check_sign_in_middleware(app_configs, **kwargs):
         "django.contrib.messages.middleware.MessageMiddleware",
         "accounts.middleware.SessionLimitsMiddleware",
         "accounts.middleware.RequiredStepMiddleware",
+        "accounts.middleware.LockedOutMiddleware",
     ]
     positions = [middleware.index(name) if name in middleware else -1 for name in order]
     if -1 in positions or positions != sorted(positions):

@@ -6,8 +6,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import session_state, two_factor
-from .services import session_expired_record, user_session_touch
+from . import selectors, session_state, sign_in
+from .lockout import lockout_response
+from .services import LockedOut, session_expired_record, user_session_touch
 
 _EXPIRY_MESSAGES = {
     "absolute": "Your session reached its maximum length. Sign in again to continue.",
@@ -67,9 +68,9 @@ def required_step(request) -> str | None:
     user = request.user
     # A verified session has a device (django-otp found it): no lookup needed.
     if not user.is_verified():
-        if two_factor.is_enabled(user):
+        if selectors.two_factor_enabled(user):
             return "second_step"
-        enrolment_required, grace_days_left = two_factor.enforcement_state(user)
+        enrolment_required, grace_days_left = selectors.two_factor_enrolment_due(user)
         if enrolment_required:
             return "enrolment"
         request.two_factor_grace_days_left = grace_days_left
@@ -99,3 +100,23 @@ class RequiredStepMiddleware:
             return None
         next_url = request.get_full_path() if request.method == "GET" else ""
         return redirect(reverse(target) + ("?" + urlencode({"next": next_url}) if next_url else ""))
+
+
+class LockedOutMiddleware:
+    """Answer every LockedOut raised by a service with the lockout page, signed out.
+
+    The one place that turns the lockout into a response: views never check it by hand.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, LockedOut):
+            return None
+        sign_in.pending_cancel(request)
+        logout(request)
+        return lockout_response(request)

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from singletons.models import SingletonModel
 
 from .roles import PERMISSIONS, Role, role_has_perm
 
@@ -13,23 +17,18 @@ MAX_PASSWORD_LENGTH = 128
 MAX_PASSWORD_HISTORY = 24
 
 
+def token_hash(token: str) -> str:
+    """Return the SHA-256 of a link token: what is stored in its place."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class UserManager(BaseUserManager):
+    """A plain manager: accounts are created by ``accounts.services.member_create``, under the policy."""
+
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
-
-    def create_user(self, email, password=None, **extra_fields):
-        from .services import member_create
-
-        return member_create(email=email, password=password, **extra_fields)
-
-    def create_superuser(self, email, password=None, **extra_fields):
-        """Create an Owner (used by ``createsuperuser``), under the password policy."""
-        from .services import member_create
-
-        extra_fields["role"] = Role.OWNER
-        return member_create(email=email, password=password, **extra_fields)
 
 
 class User(AbstractBaseUser):
@@ -160,7 +159,7 @@ class PasswordHistory(models.Model):
         return f"password of {self.user} set {self.created_at:%Y-%m-%d}"
 
 
-class PasswordPolicy(models.Model):
+class PasswordPolicy(SingletonModel):
     """The organisation's password policy: a single row, versioned on each change."""
 
     min_length = models.PositiveSmallIntegerField(
@@ -182,11 +181,6 @@ class PasswordPolicy(models.Model):
     )
     force_change_if_noncompliant = models.BooleanField(
         default=False, help_text="Make a member whose password fails the policy change it right after signing in."
-    )
-    version = models.PositiveIntegerField(default=1, help_text="Raised by one on every change.")
-    updated_at = models.DateTimeField(default=timezone.now, help_text="When the policy last changed.")
-    updated_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Who last changed it."
     )
 
     EDITABLE_FIELDS = (
@@ -211,7 +205,7 @@ class PasswordPolicy(models.Model):
         return "Password policy"
 
     def as_dict(self) -> dict:
-        return {name: getattr(self, name) for name in self.EDITABLE_FIELDS}
+        return self.values()
 
 
 class UserSession(models.Model):
@@ -234,7 +228,7 @@ class UserSession(models.Model):
 MINUTES_PER_WEEK = 60 * 24 * 7
 
 
-class SignInPolicy(models.Model):
+class SignInPolicy(SingletonModel):
     """Two-step enforcement, lockout and session limits: a single row.
 
     An empty lockout field means "the default from the environment".
@@ -273,14 +267,11 @@ class SignInPolicy(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(2 * MINUTES_PER_WEEK)],
         help_text="A session ends after this many minutes without a request (5 min to 2 weeks).",
     )
-    updated_at = models.DateTimeField(default=timezone.now, help_text="When the policy last changed.")
-    updated_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Who last changed it."
-    )
 
     TWO_FACTOR_FIELDS = ("two_factor_required", "two_factor_grace_days")
     LOCKOUT_FIELDS = ("lockout_failure_limit", "lockout_cooloff_minutes")
     SESSION_FIELDS = ("session_absolute_minutes", "session_idle_minutes")
+    EDITABLE_FIELDS = TWO_FACTOR_FIELDS + LOCKOUT_FIELDS + SESSION_FIELDS
 
     class Meta:
         verbose_name_plural = "sign-in policy"
@@ -291,6 +282,3 @@ class SignInPolicy(models.Model):
     @property
     def activity_label(self) -> str:
         return "Sign-in policy"
-
-    def values(self, fields) -> dict:
-        return {name: getattr(self, name) for name in fields}

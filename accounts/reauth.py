@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -19,26 +20,33 @@ from . import session_state
 PENDING_POST = "accounts.reauth.pending_post"
 
 
+def reauthentication_redirect(request) -> HttpResponse | None:
+    """Return the redirect to the re-authentication page if the last proof is too old, else None.
+
+    An interrupted POST is kept in the session and offered for resubmission afterwards.
+    """
+    if session_state.recently_authenticated(request.session):
+        return None
+    if request.method == "POST":
+        request.session[PENDING_POST] = {
+            "path": request.path,
+            "data": [
+                [key, value] for key, values in request.POST.lists() for value in values if key != "csrfmiddlewaretoken"
+            ],
+        }
+        next_url = safe_next(request, request.META.get("HTTP_REFERER", "")) or request.path
+    else:
+        request.session.pop(PENDING_POST, None)
+        next_url = request.get_full_path()
+    return redirect(reverse("accounts:reauthenticate") + "?" + urlencode({"next": next_url}))
+
+
 def reauthentication_required(view):
+    """Decorate a view that asks for a recent authentication first (see ``reauthentication_redirect``)."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if session_state.recently_authenticated(request.session):
-            return view(request, *args, **kwargs)
-        if request.method == "POST":
-            request.session[PENDING_POST] = {
-                "path": request.path,
-                "data": [
-                    [key, value]
-                    for key, values in request.POST.lists()
-                    for value in values
-                    if key != "csrfmiddlewaretoken"
-                ],
-            }
-            next_url = safe_next(request, request.META.get("HTTP_REFERER", "")) or request.path
-        else:
-            request.session.pop(PENDING_POST, None)
-            next_url = request.get_full_path()
-        return redirect(reverse("accounts:reauthenticate") + "?" + urlencode({"next": next_url}))
+        return reauthentication_redirect(request) or view(request, *args, **kwargs)
 
     return wrapper
 

@@ -7,11 +7,11 @@ from django.contrib import auth
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
-from . import lockout, services
+from . import services
 
 
 # Only password failures from django.contrib.auth.authenticate(); a wrong second-step
-# code is sent by accounts.two_factor (for the lockout count) and recorded there.
+# code is sent by accounts.services.lockout (for the lockout count) and recorded by its service.
 # Signals match a sender by identity (id()), so pass the very string authenticate()
 # sends as its sender, not an equal literal.
 @receiver(user_login_failed, sender=auth.__name__, dispatch_uid="accounts.sign_in_failed")
@@ -21,4 +21,4 @@ def record_sign_in_failure(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="accounts.locked_out")
 def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
-    lockout.locked_out_record(request=request, email=username or "")
+    services.locked_out_record(request=request, email=username or "")

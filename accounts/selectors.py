@@ -5,53 +5,31 @@ from __future__ import annotations
 from datetime import timedelta
 
 import ua_parser
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticToken
+from django.views.decorators.debug import sensitive_variables
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import PasswordPolicy, SignInPolicy, User, UserSession
+from singletons.selectors import singleton_get
+
+from . import conf
+from .models import Invitation, PasswordPolicy, SetupToken, SignInPolicy, User, UserSession, token_hash
 from .roles import Role
-
-POLICY_CACHE_KEY = "accounts:password_policy:v1"
-SIGN_IN_POLICY_CACHE_KEY = "accounts:sign_in_policy:v1"
-
-
-def _singleton(model, cache_key: str):
-    """Return the single row of ``model``, from the cache when possible.
-
-    Reads inside a transaction bypass the cache: the row may hold changes
-    that are not committed yet, which other processes must not see.
-    """
-    if connection.in_atomic_block:
-        return _singleton_row(model)
-    row = cache.get(cache_key)
-    if row is None:
-        row = _singleton_row(model)
-        # add(), not set(): a writer may have cached a newer row since this read.
-        cache.add(cache_key, row, timeout=300)
-    return row
-
-
-def _singleton_row(model):
-    return model.objects.order_by("pk").first() or model.objects.get_or_create(pk=1)[0]
-
-
-def singleton_cache_refresh(model, cache_key: str) -> None:
-    """Put the committed row in the cache (called on commit by the services that change it)."""
-    cache.set(cache_key, _singleton_row(model), timeout=300)
+from .validators import policy_errors
 
 
 def password_policy_get() -> PasswordPolicy:
-    """Return the password policy in force (cached; the cache is cleared on change)."""
-    return _singleton(PasswordPolicy, POLICY_CACHE_KEY)
+    """Return the password policy in force (cached; refreshed when it changes)."""
+    return singleton_get(PasswordPolicy)
 
 
 def sign_in_policy_get() -> SignInPolicy:
-    """Return the two-step, lockout and session policy (cached; the cache is cleared on change)."""
-    return _singleton(SignInPolicy, SIGN_IN_POLICY_CACHE_KEY)
+    """Return the two-step, lockout and session policy (cached; refreshed when it changes)."""
+    return singleton_get(SignInPolicy)
 
 
 def password_compliance_counts(*, policy: PasswordPolicy | None = None) -> dict[str, int]:
@@ -123,8 +101,126 @@ def session_limit_warnings(policy: SignInPolicy) -> list[str]:
     return warnings
 
 
+# Invitations and the first-run setup ------------------------------------------------
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """Return the usable invitation for ``token``, or None."""
+    invitation = Invitation.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+    if invitation is None or not invitation.is_usable() or not invitation.user.is_active:
+        return None
+    return invitation
+
+
+def setup_token_valid(token: str) -> bool:
+    """Return whether ``token`` is the pending first-run setup token."""
+    return (
+        bool(token) and not User.objects.exists() and SetupToken.objects.filter(token_hash=token_hash(token)).exists()
+    )
+
+
+# Passwords against the policy --------------------------------------------------------
+
+
+@sensitive_variables("password")
+def password_compliance_evaluate(*, user: User, password: str) -> bool:
+    """Return whether a just-typed password meets the policy in force (history aside)."""
+    return not policy_errors(password, user, include_history=False)
+
+
+def password_change_needed(user: User, *, password_compliant: bool) -> bool:
+    """Return whether the member must change password right after signing in.
+
+    Decided at sign-in, from the password just typed, so a requirement set while
+    a member is signed in applies at their next sign-in.
+    """
+    if user.must_change_password:
+        return True
+    return password_policy_get().force_change_if_noncompliant and not password_compliant
+
+
+# Two-step authentication ---------------------------------------------------------------
+
 RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def totp_device_get(user: User) -> TOTPDevice | None:
+    """Return the member's confirmed authenticator device, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_device_pending(user: User) -> TOTPDevice | None:
+    """Return the authenticator device being set up (not confirmed by a code yet), if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+def recovery_device_get(user: User) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+
+
+def two_factor_enabled(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_enabled_ids(users) -> set[int]:
+    """Return the ids among ``users`` that have two-step authentication on (one query)."""
+    return set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True).distinct())
 
 
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).count()
+
+
+def two_factor_enrolment_due(user: User, *, now=None) -> tuple[bool, int | None]:
+    """Return (enrolment required now, days left in the grace period or None) for a member without a device."""
+    if user.must_enrol_two_factor:
+        return True, None
+    policy = sign_in_policy_get()
+    if not policy.two_factor_required:
+        return False, None
+    now = now or timezone.now()
+    started = policy.two_factor_enforced_at or now
+    deadline = started + timedelta(days=policy.two_factor_grace_days)
+    if now >= deadline:
+        return True, None
+    seconds = (deadline - now).total_seconds()
+    return False, max(1, int(-(-seconds // 86400)))
+
+
+# Lockout --------------------------------------------------------------------------------
+
+
+def lockout_failure_limit() -> int:
+    """Return the number of failed sign-ins before a lockout: the Security page's, else the environment's."""
+    return sign_in_policy_get().lockout_failure_limit or conf.lockout_failure_limit()
+
+
+def lockout_cooloff() -> timedelta:
+    """Return how long a lockout lasts: the Security page's, else the environment's."""
+    minutes = sign_in_policy_get().lockout_cooloff_minutes
+    return timedelta(minutes=minutes) if minutes else conf.lockout_cooloff()
+
+
+def lockout_active_for_email(email: str) -> bool:
+    """Return whether failures recorded for ``email`` from any IP have reached the limit (the team page)."""
+    return AccessAttempt.objects.filter(
+        username=email.strip().lower(),
+        failures_since_start__gte=lockout_failure_limit(),
+        attempt_time__gte=timezone.now() - lockout_cooloff(),
+    ).exists()
+
+
+def lockout_active_for_request(request, user: User) -> bool:
+    """Return whether ``user`` is locked out from the request's IP (what sign-in itself checks)."""
+    return AxesProxyHandler.is_locked(request, {"username": user.email})
+
+
+# Sign-in history --------------------------------------------------------------------
+
+
+def sign_in_history(*, user: User, limit: int = 20) -> list:
+    """Return the member's own sign-ins, failed attempts and sign-outs, newest first."""
+    from activity.selectors import EventFilters, events_filtered
+
+    filters = EventFilters(group="auth", target_type=User._meta.model_name, target_id=str(user.pk))
+    return list(events_filtered(filters)[:limit])

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from activity import context as activity_context
 
-from . import services, session_state, two_factor
+from . import selectors, services, session_state
 from .models import User
 
 PENDING = "accounts.sign_in.pending"
@@ -29,9 +29,9 @@ def password_step_passed(request, user: User, password: str) -> bool:
 
     False means the second step is pending (see ``pending_user``).
     """
-    compliant = services.password_compliance_evaluate(user=user, password=password)
-    change_password = services.password_change_needed(user, password_compliant=compliant)
-    if not two_factor.is_enabled(user):
+    compliant = selectors.password_compliance_evaluate(user=user, password=password)
+    change_password = selectors.password_change_needed(user, password_compliant=compliant)
+    if not selectors.two_factor_enabled(user):
         complete(request, user, backend=user.backend, compliant=compliant, change_password=change_password)
         return True
     request.session.cycle_key()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_otp
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -15,10 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import forms, lockout, selectors, services, session_state, sign_in, two_factor
+from . import forms, otp, selectors, services, session_state, sign_in
 from .reauth import PENDING_POST, safe_next
 
-PENDING_SECRET = "accounts.two_factor.pending_secret"  # noqa: S105 (a session key name, not a secret)
 NEW_RECOVERY_CODES = "accounts.two_factor.new_recovery_codes"
 
 
@@ -36,18 +34,16 @@ def login_verify_view(request):
     if request.user.is_authenticated:
         # A session signed in before its member added a device: confirm it now.
         user = request.user
-        if not two_factor.is_enabled(user) or user.is_verified():
+        if not selectors.two_factor_enabled(user) or user.is_verified():
             return redirect(_next_url(request))
     else:
         user = sign_in.pending_user(request)
         if user is None:
             messages.info(request, "Sign in again to continue.")
             return redirect(reverse("accounts:login") + "?" + urlencode({"next": _next_url(request)}))
-    if lockout.is_locked_for(request, user):
-        return _locked_out(request)
     form = forms.SecondStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        passed = two_factor.second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
+        passed = services.second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
         if passed is not None:
             device, kind = passed
             if request.user.is_authenticated:
@@ -55,8 +51,6 @@ def login_verify_view(request):
             else:
                 sign_in.second_step_passed(request, user, device, kind)
             return redirect(_next_url(request))
-        if getattr(request, "axes_locked_out", False):
-            return _locked_out(request)
         form.add_error("code", "That code is not valid. Wait for a new code and try again.")
     return render(
         request,
@@ -65,19 +59,13 @@ def login_verify_view(request):
     )
 
 
-def _locked_out(request):
-    sign_in.pending_cancel(request)
-    logout(request)
-    return lockout.lockout_response(request)
-
-
 def _confirm_signed_in_session(request, user, device, kind: str) -> None:
     old_key = request.session.session_key
     django_otp.login(request, device)
     request.session.cycle_key()
     session_state.mark_authenticated(request.session)
     services.user_session_rekey(old_key=old_key, new_key=request.session.session_key)
-    two_factor.second_step_record(user=user, kind=kind)
+    services.second_step_passed_record(user=user, kind=kind)
 
 
 # Profile > Two-step authentication -------------------------------------------------
@@ -95,7 +83,7 @@ def _two_factor_page(request, *, disable_form, status: int = 200):
         "accounts/two_factor.html",
         {
             "title": "Two-step authentication",
-            "enabled": two_factor.is_enabled(request.user),
+            "enabled": selectors.two_factor_enabled(request.user),
             "enforced": selectors.sign_in_policy_get().two_factor_required,
             "recovery_codes_left": selectors.recovery_codes_left(request.user),
             "disable_form": disable_form,
@@ -109,21 +97,18 @@ def _two_factor_page(request, *, disable_form, status: int = 200):
 @sensitive_post_parameters("code")
 def two_factor_enrol_view(request):
     user = request.user
-    if two_factor.is_enabled(user):
+    if selectors.two_factor_enabled(user):
         messages.info(request, "Two-step authentication is already on.")
         return redirect("accounts:two_factor")
-    secret = request.session.get(PENDING_SECRET)
-    if secret is None:
-        secret = request.session[PENDING_SECRET] = two_factor.new_secret()
+    device = services.two_factor_enrolment_start(user=user)
     form = forms.EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = two_factor.enrolment_confirm(user=user, secret_hex=secret, code=form.cleaned_data["code"])
+            codes = services.two_factor_enable(user=user, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_error("code", error)
         else:
-            del request.session[PENDING_SECRET]
-            django_otp.login(request, two_factor.totp_device(user))
+            django_otp.login(request, selectors.totp_device_get(user))
             request.session[NEW_RECOVERY_CODES] = codes
             messages.success(request, "Two-step authentication is on.")
             return redirect("accounts:two_factor_recovery_codes")
@@ -133,7 +118,7 @@ def two_factor_enrol_view(request):
         {
             "title": "Set up two-step authentication",
             "form": form,
-            "secret_grouped": two_factor.secret_grouped(secret),
+            "secret_grouped": otp.secret_grouped(device.key),
             "grace_days_left": getattr(request, "two_factor_grace_days_left", None),
         },
     )
@@ -142,10 +127,10 @@ def two_factor_enrol_view(request):
 @never_cache
 @permission_required("profile.view", raise_exception=True)
 def two_factor_qr_view(request):
-    secret = request.session.get(PENDING_SECRET)
-    if secret is None:
+    device = selectors.totp_device_pending(request.user)
+    if device is None:
         raise Http404("No enrolment is in progress.")
-    svg = two_factor.qr_code_svg(two_factor.provisioning_uri(user=request.user, secret_hex=secret))
+    svg = otp.qr_code_svg(otp.provisioning_uri(email=request.user.email, secret_hex=device.key))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
@@ -175,7 +160,7 @@ def two_factor_recovery_codes_view(request):
 
 def _recovery_codes_regenerate(request):
     try:
-        request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_regenerate(user=request.user)
+        request.session[NEW_RECOVERY_CODES] = services.recovery_codes_regenerate(user=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
@@ -191,10 +176,8 @@ def two_factor_disable_view(request):
     form = forms.TwoFactorDisableForm(request.POST)
     if form.is_valid():
         try:
-            two_factor.disable(user=request.user, request=request, **form.cleaned_data)
+            services.two_factor_disable(user=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            if getattr(request, "axes_locked_out", False):
-                return _locked_out(request)
             _add_errors(form, error)
         else:
             messages.success(request, "Two-step authentication is off.")
@@ -217,13 +200,12 @@ def _add_errors(form, error: ValidationError) -> None:
 @sensitive_post_parameters("password", "code")
 def reauthenticate_view(request):
     user = request.user
-    enrolled = two_factor.is_enabled(user)
+    enrolled = selectors.two_factor_enabled(user)
     form = forms.ReauthenticationForm(request.POST or None, with_code=enrolled)
     if request.method == "POST" and form.is_valid():
-        if not lockout.password_confirm(request=request, user=user, password=form.cleaned_data["password"]):
+        if not services.password_confirm(request=request, user=user, password=form.cleaned_data["password"]):
             form.add_error("password", "Your password was entered incorrectly.")
-        elif enrolled and not two_factor.verify_for_reauthentication(user=user, code=form.cleaned_data["code"]):
-            lockout.failure_count(request=request, user=user)
+        elif enrolled and not services.second_step_confirm(request=request, user=user, code=form.cleaned_data["code"]):
             form.add_error("code", "That code is not valid.")
         else:
             session_state.mark_authenticated(request.session)
@@ -236,10 +218,6 @@ def reauthenticate_view(request):
                     {"title": "Identity confirmed", "pending": pending, "next": _next_url(request)},
                 )
             return redirect(_next_url(request))
-    if getattr(request, "axes_locked_out", False) or (
-        request.method == "POST" and lockout.is_locked_for(request, user)
-    ):
-        return _locked_out(request)
     return render(
         request,
         "accounts/reauthenticate.html",

@@ -36,16 +36,8 @@ urlpatterns = [
     path("team/invite/", views.team_invite_view, name="team_invite"),
     path("team/require-password-change/", views.team_require_password_change_view, name="team_require_password_change"),
     path("team/<int:pk>/", views.member_view, name="member"),
-    path("team/<int:pk>/role/", views.member_role_view, name="member_role"),
-    path("team/<int:pk>/deactivate/", views.member_deactivate_view, name="member_deactivate"),
-    path("team/<int:pk>/reactivate/", views.member_reactivate_view, name="member_reactivate"),
-    path("team/<int:pk>/reinvite/", views.member_reinvite_view, name="member_reinvite"),
-    path("team/<int:pk>/sign-out/", views.member_sign_out_view, name="member_sign_out"),
-    path("team/<int:pk>/two-step/reset/", views.member_two_factor_reset_view, name="member_two_factor_reset"),
-    path("team/<int:pk>/unlock/", views.member_unlock_view, name="member_unlock"),
-    path(
-        "team/<int:pk>/require-password-change/",
-        views.member_require_password_change_view,
-        name="member_require_password_change",
+    *(
+        path(f"team/<int:pk>/{spec.path}/", views.member_action_view, {"action": name}, name=f"member_{name}")
+        for name, spec in views.MEMBER_ACTIONS.items()
     ),
 ]

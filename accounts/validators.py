@@ -1,27 +1,47 @@
 """Password rules, as Django password validators.
 
 Each rule is its own validator so that a rejected password gets one message
-per failed rule. Every validator reads the organisation's policy when it runs,
-because Django builds the validator list once per process.
+per failed rule. Django builds the validator list once per process, so the
+rules read the organisation's policy when they run: ``policy_validators()``
+binds one reading of it to every rule, so that one validation reads the policy
+once; an unbound rule (Django's own ``validate_password()``) reads it itself.
 """
 
 from __future__ import annotations
+
+import copy
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
-from .selectors import password_policy_get
+from .models import PasswordPolicy
 
 SPECIAL_CHARACTERS = "!@#$%^&*()_+-=[]{}|"
 SPECIAL_CHARACTERS_DISPLAY = " ".join(SPECIAL_CHARACTERS)
 
 
-class MinimumLengthValidator:
+def _policy_in_force() -> PasswordPolicy:
+    from .selectors import password_policy_get  # TEMPORARY until the singleton read path lands
+
+    return password_policy_get()
+
+
+class PolicyRule:
+    """A password rule that reads the policy bound to it, or the one in force."""
+
+    policy: PasswordPolicy | None = None
+
+    @property
+    def rules(self) -> PasswordPolicy:
+        return self.policy if self.policy is not None else _policy_in_force()
+
+
+class MinimumLengthValidator(PolicyRule):
     code = "password_too_short"
 
     def validate(self, password, user=None):
-        min_length = password_policy_get().min_length
+        min_length = self.rules.min_length
         if len(password) < min_length:
             raise ValidationError(
                 "Minimum length: the password must contain at least %(min_length)d characters.",
@@ -30,10 +50,10 @@ class MinimumLengthValidator:
             )
 
     def get_help_text(self):
-        return f"At least {password_policy_get().min_length} characters."
+        return f"At least {self.rules.min_length} characters."
 
 
-class _CharacterClassValidator:
+class _CharacterClassValidator(PolicyRule):
     flag = ""
     code = ""
     message = ""
@@ -43,7 +63,7 @@ class _CharacterClassValidator:
         raise NotImplementedError
 
     def enabled(self) -> bool:
-        return getattr(password_policy_get(), self.flag)
+        return getattr(self.rules, self.flag)
 
     def validate(self, password, user=None):
         if self.enabled() and not self.contains(password):
@@ -83,9 +103,9 @@ class SpecialCharacterValidator(_CharacterClassValidator):
         return any(char in SPECIAL_CHARACTERS for char in password)
 
 
-class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+class CommonPasswordValidator(PolicyRule, password_validation.CommonPasswordValidator):
     def validate(self, password, user=None):
-        if not password_policy_get().reject_common:
+        if not self.rules.reject_common:
             return
         try:
             super().validate(password, user)
@@ -96,15 +116,15 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
             ) from None
 
     def get_help_text(self):
-        return "Not a commonly used password." if password_policy_get().reject_common else ""
+        return "Not a commonly used password." if self.rules.reject_common else ""
 
 
-class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+class UserAttributeSimilarityValidator(PolicyRule, password_validation.UserAttributeSimilarityValidator):
     def __init__(self):
         super().__init__(user_attributes=("email", "full_name"))
 
     def validate(self, password, user=None):
-        if not password_policy_get().reject_similar:
+        if not self.rules.reject_similar:
             return
         try:
             super().validate(password, user)
@@ -116,17 +136,17 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
             ) from None
 
     def get_help_text(self):
-        return "Not too similar to your name or email." if password_policy_get().reject_similar else ""
+        return "Not too similar to your name or email." if self.rules.reject_similar else ""
 
 
-class PasswordHistoryValidator:
-    """Refuse the last N passwords (their hashes are kept by ``password_changed``)."""
+class PasswordHistoryValidator(PolicyRule):
+    """Refuse the last N passwords (their hashes are kept by the services that set a password)."""
 
     checks_history = True
     code = "password_reused"
 
     def validate(self, password, user=None):
-        count = password_policy_get().history_count
+        count = self.rules.history_count
         if not count or user is None or user.pk is None:
             return
         previous = user.password_history.order_by("-created_at", "-id").values_list("password", flat=True)[:count]
@@ -138,24 +158,30 @@ class PasswordHistoryValidator:
             )
 
     def get_help_text(self):
-        count = password_policy_get().history_count
+        count = self.rules.history_count
         return f"Different from your last {count} passwords." if count else ""
 
-    def password_changed(self, password, user=None):
-        from .services import password_history_append
 
-        password_history_append(user=user)
+def policy_validators(policy: PasswordPolicy | None = None) -> list:
+    """Return the configured rules, each bound to ``policy`` (by default one reading of the policy in force)."""
+    policy = policy if policy is not None else _policy_in_force()
+    bound = []
+    for validator in password_validation.get_default_password_validators():
+        validator = copy.copy(validator)
+        validator.policy = policy
+        bound.append(validator)
+    return bound
 
 
-def help_texts() -> list[str]:
+def help_texts(policy: PasswordPolicy | None = None) -> list[str]:
     """Return the rules in force, one sentence each (rules switched off omitted)."""
-    return [text for text in password_validation.password_validators_help_texts() if text]
+    return [text for text in password_validation.password_validators_help_texts(policy_validators(policy)) if text]
 
 
 def policy_errors(password: str, user=None, *, include_history: bool = True) -> list[ValidationError]:
     """Return one error per rule the password fails."""
     errors = []
-    for validator in password_validation.get_default_password_validators():
+    for validator in policy_validators():
         if not include_history and getattr(validator, "checks_history", False):
             continue
         try:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
@@ -13,13 +16,13 @@ from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from activity.selectors import event_list, sign_in_history
+from activity.selectors import event_list
 
-from . import forms, lockout, selectors, services, session_state, sign_in, two_factor
+from . import forms, selectors, services, session_state, sign_in
 from .models import User
-from .reauth import reauthentication_required
-from .roles import can_manage_role
-from .validators import help_texts
+from .reauth import reauthentication_redirect
+from .roles import Role, can_manage_role
+from .selectors import sign_in_history
 
 
 def _show_errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -64,7 +67,7 @@ def logout_view(request):
 @login_not_required
 @sensitive_post_parameters()
 def setup_view(request, token):
-    if not services.setup_token_valid(token):
+    if not selectors.setup_token_valid(token):
         raise Http404("No setup is pending.")
     form = forms.SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +81,7 @@ def setup_view(request, token):
 @login_not_required
 @sensitive_post_parameters()
 def invitation_accept_view(request, token):
-    invitation = services.invitation_for_token(token)
+    invitation = selectors.invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", {"title": "Invitation not valid"}, status=404)
     form = forms.InvitationAcceptForm(request.POST or None, initial={"full_name": invitation.user.full_name})
@@ -156,9 +159,6 @@ def _password_change(request, *, template: str, title: str):
             keep_session_key=request.session.session_key,
             request=request,
         )
-        if getattr(request, "axes_locked_out", False):
-            auth_logout(request)
-            return lockout.lockout_response(request)
         if user is not None:
             old_key = request.session.session_key
             update_session_auth_hash(request, user)  # rotates the session key
@@ -197,7 +197,7 @@ def _team_page(request, *, invite_form, status: int = 200):
         {
             "title": "Team",
             "members": members,
-            "two_factor_ids": two_factor.enabled_user_ids(members),
+            "two_factor_ids": selectors.two_factor_enabled_ids(members),
             "invite_form": invite_form,
         },
         status=status,
@@ -229,8 +229,8 @@ def member_view(request, pk):
         {
             "title": member.get_full_name(),
             "member": member,
-            "two_factor_enabled": two_factor.is_enabled(member),
-            "locked": lockout.is_locked(member.email),
+            "two_factor_enabled": selectors.two_factor_enabled(member),
+            "locked": selectors.lockout_active_for_email(member.email),
             "can_manage": can_manage,
             "role_form": forms.RoleForm(acting_user=request.user, initial={"role": member.role})
             if can_manage
@@ -240,110 +240,97 @@ def member_view(request, pk):
     )
 
 
-def _member_action(request, pk, action, success: str):
+@dataclass(frozen=True)
+class MemberAction:
+    """One action on a team member, declared once: the service it calls, what it says, what it asks first.
+
+    ``perform(request, member, form)`` calls one service; ``form`` (if any) parses the POST first.
+    """
+
+    path: str
+    perform: Callable
+    success: str
+    reauthentication: bool = False
+    form: type | None = None
+    invalid: str = ""
+
+    def message(self, member: User, form) -> str:
+        role = Role(form.cleaned_data["role"]).label if form is not None and "role" in form.cleaned_data else ""
+        return self.success.format(email=member.email, role=role)
+
+
+MEMBER_ACTIONS: dict[str, MemberAction] = {
+    "role": MemberAction(
+        "role",
+        lambda request, member, form: services.member_role_change(
+            user=member, role=form.cleaned_data["role"], acting_user=request.user
+        ),
+        "The role of {email} is now {role}.",
+        reauthentication=True,
+        form=forms.RoleForm,
+        invalid="Choose a role you are allowed to give.",
+    ),
+    "deactivate": MemberAction(
+        "deactivate",
+        lambda request, member, form: services.member_deactivate(user=member, acting_user=request.user),
+        "{email} is deactivated and was signed out everywhere.",
+    ),
+    "reactivate": MemberAction(
+        "reactivate",
+        lambda request, member, form: services.member_reactivate(user=member, acting_user=request.user),
+        "{email} is active again.",
+    ),
+    "reinvite": MemberAction(
+        "reinvite",
+        lambda request, member, form: services.member_invite(
+            email=member.email, role=member.role, acting_user=request.user
+        ),
+        "A new invitation was sent to {email}; the earlier link no longer works.",
+    ),
+    "require_password_change": MemberAction(
+        "require-password-change",
+        lambda request, member, form: services.password_change_require(user=member, acting_user=request.user),
+        "{email} must change their password at next sign-in.",
+    ),
+    "sign_out": MemberAction(
+        "sign-out",
+        lambda request, member, form: services.user_sessions_revoke_all(user=member, acting_user=request.user),
+        "{email} is signed out everywhere.",
+    ),
+    "two_factor_reset": MemberAction(
+        "two-step/reset",
+        lambda request, member, form: services.two_factor_reset(user=member, acting_user=request.user),
+        "Two-step authentication of {email} is reset: they set it up again at next sign-in.",
+        reauthentication=True,
+    ),
+    "unlock": MemberAction(
+        "unlock",
+        lambda request, member, form: services.lockout_clear(
+            email=member.email, acting_user=request.user, target=member
+        ),
+        "Sign-in for {email} is unlocked.",
+    ),
+}
+
+
+@require_POST
+@permission_required("team.manage", raise_exception=True)
+def member_action_view(request, pk, action: str):
+    spec = MEMBER_ACTIONS[action]
+    if spec.reauthentication and (ask := reauthentication_redirect(request)) is not None:
+        return ask
     member = get_object_or_404(User, pk=pk)
+    form = spec.form(request.POST, acting_user=request.user) if spec.form is not None else None
+    if form is not None and not form.is_valid():
+        messages.error(request, spec.invalid)
+        return redirect("accounts:member", pk=member.pk)
     try:
-        action(member)
+        spec.perform(request, member, form)
     except (ValidationError, PermissionDenied) as error:
         _show_errors(request, error)
     else:
-        messages.success(request, success.format(email=member.email))
+        messages.success(request, spec.message(member, form))
     return redirect("accounts:member", pk=member.pk)
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-@reauthentication_required
-def member_role_view(request, pk):
-    form = forms.RoleForm(request.POST, acting_user=request.user)
-    if not form.is_valid():
-        messages.error(request, "Choose a role you are allowed to give.")
-        return redirect("accounts:member", pk=pk)
-    role = form.cleaned_data["role"]
-    return _member_action(
-        request,
-        pk,
-        lambda member: services.member_role_change(user=member, role=role, acting_user=request.user),
-        "The role of {email} is now " + dict(form.fields["role"].choices)[role] + ".",
-    )
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-def member_deactivate_view(request, pk):
-    return _member_action(
-        request,
-        pk,
-        lambda member: services.member_deactivate(user=member, acting_user=request.user),
-        "{email} is deactivated and was signed out everywhere.",
-    )
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-def member_reactivate_view(request, pk):
-    return _member_action(
-        request,
-        pk,
-        lambda member: services.member_reactivate(user=member, acting_user=request.user),
-        "{email} is active again.",
-    )
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-def member_reinvite_view(request, pk):
-    return _member_action(
-        request,
-        pk,
-        lambda member: services.member_invite(email=member.email, role=member.role, acting_user=request.user),
-        "A new invitation was sent to {email}; the earlier link no longer works.",
-    )
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-def member_require_password_change_view(request, pk):
-    return _member_action(
-        request,
-        pk,
-        lambda member: services.password_change_require(user=member, acting_user=request.user),
-        "{email} must change their password at next sign-in.",
-    )
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-def member_sign_out_view(request, pk):
-    return _member_action(
-        request,
-        pk,
-        lambda member: services.user_sessions_revoke_all(user=member, acting_user=request.user),
-        "{email} is signed out everywhere.",
-    )
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-@reauthentication_required
-def member_two_factor_reset_view(request, pk):
-    return _member_action(
-        request,
-        pk,
-        lambda member: two_factor.reset(user=member, acting_user=request.user),
-        "Two-step authentication of {email} is reset: they set it up again at next sign-in.",
-    )
-
-
-@require_POST
-@permission_required("team.manage", raise_exception=True)
-def member_unlock_view(request, pk):
-    return _member_action(
-        request,
-        pk,
-        lambda member: lockout.lockout_clear(email=member.email, acting_user=request.user, target=member),
-        "Sign-in for {email} is unlocked.",
-    )
 
 
 @require_POST
@@ -352,22 +339,3 @@ def team_require_password_change_view(request):
     count = services.password_change_require(acting_user=request.user)
     messages.success(request, f"{count} members must change their password at next sign-in.")
     return redirect(reverse("security:settings") + "#password-policy")
-
-
-# Dashboard -----------------------------------------------------------------------
-
-
-def dashboard_view(request):
-    if not request.user.has_perm("dashboard.view"):
-        return redirect("accounts:profile")
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "title": "Dashboard",
-            "by_role": selectors.members_by_role_and_status(),
-            "policy": selectors.password_policy_get(),
-            "policy_rules": help_texts(),
-            "events": event_list(limit=10),
-        },
-    )

@@ -2,13 +2,16 @@
 
 Every value that differs between machines is read here, from the environment,
 and nowhere else. Production differs from development only by environment
-variables; see README.md for the full list.
+variables; see README.md for the full list. The options of the project's apps
+have their defaults in each app's ``conf.py``; this module sets them only when
+the environment gives a value.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +45,28 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _whole_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError("a whole number") from None
+
+
+def _setting_from_env(setting_name: str, env_name: str, parse: Callable[[str], object] = str) -> None:
+    """Set ``setting_name`` from the variable ``env_name`` only when it holds a value.
+
+    Left unset, the setting takes the default of the app's ``conf.py``, so that
+    every default is written once. ``parse`` raises ValueError saying what it expects.
+    """
+    value = os.environ.get(env_name, "").strip()
+    if not value:
+        return
+    try:
+        globals()[setting_name] = parse(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{env_name} must be {error}, not {value!r}.") from None
 
 
 def _development_secret_key() -> str:
@@ -108,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequiredStepMiddleware",
+    "accounts.middleware.LockedOutMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -125,7 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "modyo_admin.context_processors.navigation",
             ],
         },
     },
@@ -245,18 +271,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "Modyo admin <no-reply@localhost>")
 
+# App options: set here only from the environment; each default is in the app's
+# conf.py (accounts/conf.py, activity/conf.py, security/conf.py).
 # Absolute address of the panel, used in links sent by email or printed by commands.
-PANEL_BASE_URL = os.environ.get("PANEL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Modyo")
-ACCOUNTS_INVITATION_TTL_HOURS = env_int("ACCOUNTS_INVITATION_TTL_HOURS", 72)
+_setting_from_env("PANEL_BASE_URL", "PANEL_BASE_URL")
+_setting_from_env("ORGANISATION_NAME", "ORGANISATION_NAME")
+_setting_from_env("ACCOUNTS_INVITATION_TTL_HOURS", "ACCOUNTS_INVITATION_TTL_HOURS", _whole_number)
 # Where `manage.py activity_prune` writes the compressed archive of pruned events.
-ACTIVITY_ARCHIVE_DIR = os.environ.get("ACTIVITY_ARCHIVE_DIR", str(VAR_DIR / "activity-archive"))
+_setting_from_env("ACTIVITY_ARCHIVE_DIR", "ACTIVITY_ARCHIVE_DIR")
 
 # Lockout defaults; Settings > Security can override them at run time.
-LOCKOUT_FAILURE_LIMIT = env_int("LOCKOUT_FAILURE_LIMIT", 5)
-LOCKOUT_COOLOFF_MINUTES = env_int("LOCKOUT_COOLOFF_MINUTES", 15)
+_setting_from_env("LOCKOUT_FAILURE_LIMIT", "LOCKOUT_FAILURE_LIMIT", _whole_number)
+_setting_from_env("LOCKOUT_COOLOFF_MINUTES", "LOCKOUT_COOLOFF_MINUTES", _whole_number)
 # Sensitive actions ask for the password again when the last authentication is older.
-REAUTHENTICATION_MAX_AGE_MINUTES = env_int("REAUTHENTICATION_MAX_AGE_MINUTES", 15)
+_setting_from_env("REAUTHENTICATION_MAX_AGE_MINUTES", "REAUTHENTICATION_MAX_AGE_MINUTES", _whole_number)
 
 # django-axes: lock after repeated failures, per account and IP together, so
 # that one attacker cannot lock a victim out from everywhere.
@@ -310,6 +338,6 @@ CORS_EXPOSE_HEADERS = ("www-authenticate",)
 CORS_PREFLIGHT_MAX_AGE = 600
 
 # Content-delivery tokens (JWT, HS256). The issuer defaults to PANEL_BASE_URL;
-# the TTL applies until an administrator sets one on the Security page.
-SECURITY_DELIVERY_TOKEN_ISSUER = os.environ.get("DELIVERY_TOKEN_ISSUER", "")
-SECURITY_DELIVERY_TOKEN_DEFAULT_TTL = env_int("DELIVERY_TOKEN_DEFAULT_TTL", 3600)
+# the TTL is the one a new installation starts with (then set on the Security page).
+_setting_from_env("SECURITY_DELIVERY_TOKEN_ISSUER", "DELIVERY_TOKEN_ISSUER")
+_setting_from_env("SECURITY_DELIVERY_TOKEN_DEFAULT_TTL", "DELIVERY_TOKEN_DEFAULT_TTL", _whole_number)

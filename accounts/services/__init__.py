@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ._base import (
-    user_sessions_end,
-)
+from ._base import password_history_append, user_sessions_end
+from .lockout import LockedOut, locked_out_record, lockout_clear, lockout_failure_register, password_confirm
 from .members import (
     invitation_accept,
-    invitation_for_token,
     member_create,
     member_deactivate,
     member_invite,
@@ -15,14 +13,10 @@ from .members import (
     member_role_change,
     setup_complete,
     setup_token_issue,
-    setup_token_valid,
 )
 from .passwords import (
     password_change,
-    password_change_needed,
     password_change_require,
-    password_compliance_evaluate,
-    password_history_append,
     password_policy_update,
     password_reset_complete,
     password_reset_request_record,
@@ -44,10 +38,27 @@ from .sessions import (
     user_session_touch,
     user_sessions_revoke_all,
 )
+from .two_factor import (
+    AUTHENTICATOR_APP,
+    RECOVERY_CODE,
+    recovery_codes_regenerate,
+    second_step_confirm,
+    second_step_passed_record,
+    second_step_verify,
+    two_factor_disable,
+    two_factor_enable,
+    two_factor_enrolment_start,
+    two_factor_reset,
+)
 
 __all__ = [
+    "AUTHENTICATOR_APP",
+    "RECOVERY_CODE",
+    "LockedOut",
     "invitation_accept",
-    "invitation_for_token",
+    "locked_out_record",
+    "lockout_clear",
+    "lockout_failure_register",
     "lockout_policy_update",
     "member_create",
     "member_deactivate",
@@ -55,23 +66,29 @@ __all__ = [
     "member_reactivate",
     "member_role_change",
     "password_change",
-    "password_change_needed",
     "password_change_require",
-    "password_compliance_evaluate",
+    "password_confirm",
     "password_history_append",
     "password_policy_update",
     "password_reset_complete",
     "password_reset_request_record",
     "reauthentication_record",
+    "recovery_codes_regenerate",
+    "second_step_confirm",
+    "second_step_passed_record",
+    "second_step_verify",
     "session_expired_record",
     "session_policy_update",
     "setup_complete",
     "setup_token_issue",
-    "setup_token_valid",
     "sign_in_failure_record",
     "sign_in_record",
     "sign_out_record",
+    "two_factor_disable",
+    "two_factor_enable",
+    "two_factor_enrolment_start",
     "two_factor_policy_update",
+    "two_factor_reset",
     "user_session_register",
     "user_session_rekey",
     "user_session_revoke",

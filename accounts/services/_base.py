@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from importlib import import_module
 
 from django.conf import settings
@@ -10,17 +9,10 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from ..models import (
-    User,
-)
+from ..models import MAX_PASSWORD_HISTORY, PasswordHistory, User
 from ..roles import Role, can_manage_role
-from ..selectors import (
-    password_policy_get,
-)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from ..selectors import password_policy_get
+from ..validators import policy_validators
 
 
 def _normalise_email(email: str) -> str:
@@ -35,14 +27,26 @@ def _check_email_free(email: str) -> None:
         raise ValidationError({"email": f"{email} is already on the team."}, code="email_taken")
 
 
-def _set_password(user: User, password: str) -> None:
-    """Validate ``password`` against the policy in force and set it."""
-    password_validation.validate_password(password, user)
+def _password_set_and_save(user: User, password: str) -> None:
+    """Validate ``password`` against the policy in force, set it, save ``user`` and remember the hash."""
+    policy = password_policy_get()
+    password_validation.validate_password(password, user, password_validators=policy_validators(policy))
     user.set_password(password)
     user.password_changed_at = timezone.now()
-    user.password_policy_version = password_policy_get().version
+    user.password_policy_version = policy.version
     user.password_compliant = True
     user.must_change_password = False
+    user.save()
+    password_history_append(user=user)
+
+
+def password_history_append(*, user: User) -> None:
+    """Remember the hash of the password just set, keeping the newest few."""
+    if user.pk is None or not user.has_usable_password():
+        return
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = user.password_history.order_by("-created_at", "-id").values_list("pk", flat=True)[MAX_PASSWORD_HISTORY:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
 def _authorize_member_change(*, acting_user: User, user: User) -> None:

@@ -13,11 +13,7 @@ from django.utils import timezone
 from activity.services import event_record
 
 from .. import conf
-from ..models import (
-    Invitation,
-    SetupToken,
-    User,
-)
+from ..models import Invitation, SetupToken, User, token_hash
 from ..roles import Role, can_manage_role
 from ._base import (
     _authorize_member_change,
@@ -26,8 +22,7 @@ from ._base import (
     _lock,
     _lock_with_owners,
     _normalise_email,
-    _set_password,
-    _token_hash,
+    _password_set_and_save,
     user_sessions_end,
 )
 
@@ -49,8 +44,7 @@ def member_create(
     if not password:
         raise ValidationError({"password": "A password is required."})
     user = User(email=email, full_name=full_name.strip(), role=role, joined_at=timezone.now())
-    _set_password(user, password)
-    user.save()
+    _password_set_and_save(user, password)
     event_record(
         action="member.created",
         actor=acting_user,
@@ -89,7 +83,7 @@ def member_invite(*, email: str, role: str, full_name: str = "", acting_user: Us
     now = timezone.now()
     invitation = Invitation.objects.create(
         user=user,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         invited_by=acting_user,
         created_at=now,
         expires_at=now + conf.invitation_ttl(),
@@ -118,28 +112,19 @@ def _send_invitation(*, user: User, link: str, inviter: User, invitation: Invita
     )
 
 
-def invitation_for_token(token: str) -> Invitation | None:
-    """Return the usable invitation for ``token``, or None."""
-    invitation = Invitation.objects.select_related("user").filter(token_hash=_token_hash(token)).first()
-    if invitation is None or not invitation.is_usable() or not invitation.user.is_active:
-        return None
-    return invitation
-
-
 @transaction.atomic
 def invitation_accept(*, token: str, password: str, full_name: str = "") -> User:
     """Use an invitation once: set the invitee's password and make them active."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("user").filter(token_hash=_token_hash(token)).first()
+        Invitation.objects.select_for_update().select_related("user").filter(token_hash=token_hash(token)).first()
     )
     if invitation is None or not invitation.is_usable() or not invitation.user.is_active:
         raise ValidationError("This invitation link is invalid, already used or expired.", code="invitation_invalid")
     user = invitation.user
     if full_name.strip():
         user.full_name = full_name.strip()
-    _set_password(user, password)
     user.joined_at = timezone.now()
-    user.save()
+    _password_set_and_save(user, password)
     invitation.accepted_at = user.joined_at
     invitation.save(update_fields=["accepted_at"])
     event_record(action="member.joined", actor=user, target=user)
@@ -210,7 +195,7 @@ def setup_token_issue() -> str | None:
         return None
     token = secrets.token_urlsafe(32)
     replaced, _ = SetupToken.objects.all().delete()
-    SetupToken.objects.create(token_hash=_token_hash(token))
+    SetupToken.objects.create(token_hash=token_hash(token))
     event_record(
         action="setup.link_issued",
         target_type="setup",
@@ -220,16 +205,10 @@ def setup_token_issue() -> str | None:
     return token
 
 
-def setup_token_valid(token: str) -> bool:
-    return (
-        bool(token) and not User.objects.exists() and SetupToken.objects.filter(token_hash=_token_hash(token)).exists()
-    )
-
-
 @transaction.atomic
 def setup_complete(*, token: str, email: str, password: str, full_name: str = "") -> User:
     """Create the first Owner with the one-time setup token, then void it."""
-    tokens = SetupToken.objects.select_for_update().filter(token_hash=_token_hash(token))
+    tokens = SetupToken.objects.select_for_update().filter(token_hash=token_hash(token))
     if not tokens.exists() or User.objects.exists():
         raise ValidationError("This setup link is invalid or has already been used.", code="setup_invalid")
     user = member_create(email=email, password=password, full_name=full_name, role=Role.OWNER)

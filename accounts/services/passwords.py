@@ -4,36 +4,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from activity.services import event_record
+from singletons.services import singleton_update
 
-from .. import lockout
 from ..emails import typed_email_label
 from ..models import (
-    MAX_PASSWORD_HISTORY,
-    PasswordHistory,
     PasswordPolicy,
     User,
 )
 from ..roles import MANAGEABLE_ROLES
-from ..selectors import (
-    POLICY_CACHE_KEY,
-    password_policy_get,
-    singleton_cache_refresh,
-)
-from ..validators import policy_errors
-from ._base import _authorize_member_change, _lock, _set_password, user_sessions_end
-
-
-def password_history_append(*, user: User) -> None:
-    """Remember the hash of the password just set, keeping the newest few."""
-    if user is None or user.pk is None or not user.has_usable_password():
-        return
-    PasswordHistory.objects.create(user=user, password=user.password)
-    stale = user.password_history.order_by("-created_at", "-id").values_list("pk", flat=True)[MAX_PASSWORD_HISTORY:]
-    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+from ..selectors import password_policy_get
+from ._base import _authorize_member_change, _lock, _password_set_and_save, user_sessions_end
+from .lockout import password_confirm
 
 
 @sensitive_variables("old_password", "new_password")
@@ -46,7 +30,7 @@ def password_change(
     that count is written outside the change's transaction, so it survives the refusal.
     """
     user = User.objects.get(pk=user.pk)  # the password as stored now, not as the caller last saw it
-    if not lockout.password_confirm(request=request, user=user, password=old_password):
+    if not password_confirm(request=request, user=user, password=old_password):
         raise ValidationError(
             {"old_password": "Your current password was entered incorrectly."}, code="password_incorrect"
         )
@@ -54,8 +38,7 @@ def password_change(
         user = _lock(user)
         if user.check_password(new_password):
             raise ValidationError("The new password must differ from your current one.", code="password_unchanged")
-        _set_password(user, new_password)
-        user.save()
+        _password_set_and_save(user, new_password)
         user_sessions_end(user=user, keep_session_key=keep_session_key)
         event_record(action="password.changed", actor=user, target=user)
     return user
@@ -65,8 +48,7 @@ def password_change(
 def password_reset_complete(*, user: User, new_password: str, via: str = "email link") -> User:
     """Set a password without the old one (emailed link, or an operator's command); end every session."""
     user = _lock(user)
-    _set_password(user, new_password)
-    user.save()
+    _password_set_and_save(user, new_password)
     ended = user_sessions_end(user=user)
     event_record(action="password.reset", actor=None, target=user, changes={"via": via, "sessions_ended": ended})
     return user
@@ -104,12 +86,6 @@ def password_change_require(*, acting_user: User, user: User | None = None) -> i
     return count
 
 
-@sensitive_variables("password")
-def password_compliance_evaluate(*, user: User, password: str) -> bool:
-    """Return whether a just-typed password meets the policy in force (history aside)."""
-    return not policy_errors(password, user, include_history=False)
-
-
 def _password_compliance_store(*, user: User, compliant: bool) -> None:
     policy = password_policy_get()
     if user.password_policy_version != policy.version or user.password_compliant != compliant:
@@ -117,43 +93,15 @@ def _password_compliance_store(*, user: User, compliant: bool) -> None:
         user.password_policy_version, user.password_compliant = policy.version, compliant
 
 
-def password_change_needed(user: User, *, password_compliant: bool) -> bool:
-    """Return whether the member must change password right after signing in.
-
-    Decided at sign-in, from the password just typed, so a requirement set while
-    a member is signed in applies at their next sign-in.
-    """
-    if user.must_change_password:
-        return True
-    return password_policy_get().force_change_if_noncompliant and not password_compliant
-
-
 @transaction.atomic
 def password_policy_update(*, acting_user: User, **fields) -> PasswordPolicy:
     """Change the password policy; existing passwords are checked at their next sign-in."""
-    unknown = set(fields) - set(PasswordPolicy.EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown password policy options: {', '.join(sorted(unknown))}.")
-    policy = PasswordPolicy.objects.select_for_update().filter(pk=password_policy_get().pk).first()
-    if policy is None:
-        policy = PasswordPolicy.objects.create(pk=1)
-    before = policy.as_dict()
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    policy.full_clean(exclude=["updated_by"])
-    after = policy.as_dict()
-    if after == before:
-        return policy
-    policy.version += 1
-    policy.updated_at = timezone.now()
-    policy.updated_by = acting_user
-    policy.save()
-    changed = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
-    event_record(
-        action="settings.password_policy.updated",
-        actor=acting_user,
-        target=policy,
-        changes={**changed, "version": [policy.version - 1, policy.version]},
-    )
-    transaction.on_commit(lambda: singleton_cache_refresh(PasswordPolicy, POLICY_CACHE_KEY))
+    policy, changes = singleton_update(PasswordPolicy, acting_user=acting_user, fields=fields)
+    if changes:
+        event_record(
+            action="settings.password_policy.updated",
+            actor=acting_user,
+            target=policy,
+            changes={**changes, "version": [policy.version - 1, policy.version]},
+        )
     return policy

@@ -13,11 +13,9 @@ from ..models import (
     User,
     UserSession,
 )
-from ..selectors import (
-    recovery_codes_left,
-)
 from ._base import _authorize_member_change, _session_store, user_sessions_end
 from .passwords import _password_compliance_store
+from .two_factor import second_step_passed_record
 
 
 def user_session_register(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> UserSession:
@@ -39,18 +37,16 @@ def sign_in_record(
 ) -> None:
     """Record a completed sign-in: password compliance, the session and one event.
 
-    ``second_step`` is None (password only), "authenticator app" or "recovery code";
-    a sign-in with a recovery code is recorded as such, with the codes left.
+    ``second_step`` is None (password only), AUTHENTICATOR_APP or RECOVERY_CODE.
     """
     with transaction.atomic():
         _password_compliance_store(user=user, compliant=password_compliant)
         user_session_register(user=user, session_key=session_key, ip_address=ip_address, user_agent=user_agent)
-        changes = {"password_compliant": password_compliant, "second_step": second_step or "none"}
-        if second_step == "recovery code":
-            changes["recovery_codes_left"] = recovery_codes_left(user)
-            event_record(action="auth.recovery_code_used", actor=user, target=user, changes=changes)
-        else:
-            event_record(action="auth.signed_in", actor=user, target=user, changes=changes)
+        second_step_passed_record(
+            user=user,
+            kind=second_step,
+            sign_in={"password_compliant": password_compliant, "second_step": second_step or "none"},
+        )
 
 
 def sign_in_failure_record(*, email: str) -> None:

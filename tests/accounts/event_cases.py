@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts import services, two_factor
+from accounts import otp, services
 from accounts.models import User, UserSession
 from tests.activity.event_contract import EventCase
 from tests.factories import DEFAULT_PASSWORD
@@ -127,9 +127,9 @@ def _not_sign_in(events):
 
 def _enrol(user) -> tuple[str, list[str]]:
     """Give ``user`` an authenticator device through the service; return its base32 secret and recovery codes."""
-    secret_hex = two_factor.new_secret()
-    secret = two_factor.secret_base32(secret_hex)
-    codes = two_factor.enrolment_confirm(user=user, secret_hex=secret_hex, code=pyotp.TOTP(secret).now())
+    device = services.two_factor_enrolment_start(user=user)
+    secret = otp.secret_base32(device.key)
+    codes = services.two_factor_enable(user=user, code=pyotp.TOTP(secret).now())
     return secret, codes
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import User
 from accounts.roles import Role
 from activity.models import Event
@@ -61,7 +61,7 @@ def test_setup_shows_rules_and_refuses_a_weak_password(client, strict_compositio
     assert field_errors(response, "new_password1") == WEAK_ERRORS
     assert_rules_shown(response)
     assert not User.objects.exists()
-    assert services.setup_token_valid(token)
+    assert selectors.setup_token_valid(token)
 
 
 # Invitation ------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def test_invitation_shows_rules_and_refuses_a_weak_password(client, owner, stric
     user.refresh_from_db()
     assert user.status == User.Status.INVITED
     assert not user.has_usable_password()
-    assert services.invitation_for_token(invitation_token(link)) is not None
+    assert selectors.invitation_for_token(invitation_token(link)) is not None
 
 
 def test_invitation_accepts_a_compliant_password(client, owner, strict_composition):

@@ -5,7 +5,7 @@ import time
 import pyotp
 import pytest
 
-from accounts import two_factor
+from accounts import selectors
 from accounts.models import User
 from tests.conftest import sign_in
 
@@ -24,7 +24,7 @@ def enrol(client, user: User) -> tuple[str, list[str]]:
     assert response.status_code == 302, response.content.decode()[:1500]
     codes = client.get("/profile/two-step/recovery-codes/").context["codes"]
     client.post("/profile/two-step/recovery-codes/", {"done": "1"})
-    assert two_factor.is_enabled(user)
+    assert selectors.two_factor_enabled(user)
     return secret, codes
 
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts import services, two_factor
+from accounts import selectors, services
 from accounts.roles import Role
 from activity.models import Event
 from tests.conftest import sign_in
@@ -68,9 +68,9 @@ def test_reset_deletes_devices_and_forces_enrolment_again(client, member, owner,
     enrol(client, member)
     client.post("/logout/")
 
-    two_factor.reset(user=member, acting_user=owner)
-    assert not two_factor.is_enabled(member)
-    assert two_factor.recovery_codes_left(member) == 0
+    services.two_factor_reset(user=member, acting_user=owner)
+    assert not selectors.two_factor_enabled(member)
+    assert selectors.recovery_codes_left(member) == 0
     event = Event.objects.get(action="two_factor.reset")
     assert (event.actor, event.target_id) == (owner, str(member.pk))
 
@@ -90,7 +90,7 @@ def test_admin_cannot_reset_an_owner(admin, owner):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        two_factor.reset(user=owner, acting_user=admin)
+        services.two_factor_reset(user=owner, acting_user=admin)
 
 
 def test_enforcement_change_is_recorded_with_before_and_after(owner):
@@ -106,7 +106,7 @@ def test_reset_forces_enrolment_even_when_the_team_does_not_require_it(client, m
     enrol(client, member)
     other_session = Client()
     sign_in(other_session, member)  # pending second step, never completed
-    two_factor.reset(user=member, acting_user=owner)
+    services.two_factor_reset(user=member, acting_user=owner)
     assert client.get("/profile/").status_code == 302  # the reset ended the member's sessions
     sign_in(client, member)
     response = client.get("/profile/")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from accounts.lockout import lockout_clear
+from accounts.services import lockout_clear
 
 
 class Command(BaseCommand):
