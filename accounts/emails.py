@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+# The longest address that can be delivered (RFC 5321 path limit).
+EMAIL_MAX_LENGTH = 254
 NOT_AN_EMAIL = "(not an email address)"
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
+from .emails import EMAIL_MAX_LENGTH
 from .models import MAX_PASSWORD_LENGTH, PasswordPolicy, SignInPolicy, User
 from .roles import MANAGEABLE_ROLES, Role
 from .validators import help_texts
@@ -70,6 +72,14 @@ class SignInForm(auth_forms.AuthenticationForm):
         "invalid_login": "That email and password do not match an active account.",
         "inactive": "That email and password do not match an active account.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No address is longer (RFC 5321); the bound also keeps oversized input from ever
+        # reaching authentication or the lockout records.
+        self.fields["username"].max_length = EMAIL_MAX_LENGTH
+        self.fields["username"].validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+        self.fields["username"].widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
 class SetupForm(NewPasswordForm):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
@@ -8,7 +8,27 @@ from django import forms
 from . import conf, registry
 from .selectors import SYSTEM_ACTOR, VISITOR_ACTOR, EventFilters
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+# A filter day becomes a UTC range one day long, shifted by any time zone and, for the chart,
+# extended back by its default span: these bounds keep every such date computable.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9999, 12, 30)
+
+
+class FilterDateField(forms.DateField):
+    """A day the log can be filtered by: refused with a clear message outside FIRST_DAY..LAST_DAY."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False, widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DAY, "max": LAST_DAY}), **kwargs
+        )
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(
+                f"Enter a date from {FIRST_DAY:%Y-%m-%d} to {LAST_DAY:%Y-%m-%d}, not {value:%Y-%m-%d}.",
+                code="date_out_of_range",
+            )
 
 
 class EventFilterForm(forms.Form):
@@ -26,8 +46,8 @@ class EventFilterForm(forms.Form):
     action = forms.ChoiceField(required=False)
     target_type = forms.CharField(required=False, max_length=100, label="Target type", help_text="For example: user.")
     target_id = forms.CharField(required=False, max_length=100, label="Target id")
-    date_from = forms.DateField(required=False, label="From", widget=_DATE)
-    date_to = forms.DateField(required=False, label="To (inclusive)", widget=_DATE)
+    date_from = FilterDateField(label="From")
+    date_to = FilterDateField(label="To (inclusive)")
     ip = forms.GenericIPAddressField(required=False, label="IP address", unpack_ipv4=True)
     q = forms.CharField(required=False, max_length=200, label="Target contains")
     tz = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput, label="Time zone")

@@ -77,3 +77,11 @@ def test_anonymous_visitor_is_sent_to_login_with_next(client):
     response = client.get("/team/")
     assert response.status_code == 302
     assert response.url == "/login/?next=/team/"
+
+
+@pytest.mark.parametrize("length", [255, 1_000_000])
+def test_an_overlong_email_at_sign_in_gets_the_forms_error_not_a_500(client, length):
+    email = "a" * (length - len("@example.com")) + "@example.com"
+    response = client.post("/login/", {"username": email, "password": "whatever-it-is"})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()

@@ -327,3 +327,21 @@ def test_exports_mark_who_acted_and_keep_the_existing_columns(client, auditor, o
     assert (lines[system.sequence]["actor_id"], lines[system.sequence]["actor_label"]) == (None, "")
     assert [lines[e.sequence]["actor_type"] for e in (user, system, visitor)] == ["user", "system", "visitor"]
     assert "Anonymous" not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/activity/?date_to=9999-12-31",
+        "/activity/?date_from=0001-01-01&tz=Asia/Tokyo",
+        "/activity/chart.svg?date_to=0001-01-05",
+        "/activity/chart.svg?date_to=9999-12-31",
+        "/activity/export.csv?date_from=0001-01-01&tz=Asia/Tokyo",
+        "/activity/export.jsonl?date_to=9999-12-31&tz=America/Anchorage",
+    ],
+)
+def test_out_of_range_dates_get_a_clear_400(client, auditor, url):
+    sign_in(client, auditor)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "Enter a date from 1970-01-01 to 9999-12-30" in response.content.decode()
