@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from .emails import EMAIL_MAX_LENGTH
+from .emails import EMAIL_MAX_LENGTH, email_canonical
 from .models import MAX_PASSWORD_LENGTH, PasswordPolicy, SignInPolicy, User
 from .roles import MANAGEABLE_ROLES, Role
 from .validators import help_texts
@@ -84,7 +84,7 @@ class SignInForm(auth_forms.AuthenticationForm):
 
 class SetupForm(NewPasswordForm):
     full_name = forms.CharField(label="Full name", max_length=150, required=False)
-    email = forms.EmailField(label="Email", max_length=320)
+    email = forms.EmailField(label="Email", max_length=EMAIL_MAX_LENGTH)
     field_order = ["full_name", "email", "new_password1", "new_password2"]
 
     def _password_kwarg(self):
@@ -134,11 +134,18 @@ class ResetPasswordForm(NewPasswordForm):
 
 
 class ResetRequestForm(auth_forms.PasswordResetForm):
-    email = forms.EmailField(label="Email", max_length=320, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email", max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def get_users(self, email):
+        # The canonical form, compared exactly: the database's case folding is not the account's.
+        users = User.objects.filter(email=email_canonical(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email", max_length=320)
+    email = forms.EmailField(label="Email", max_length=EMAIL_MAX_LENGTH)
     full_name = forms.CharField(label="Full name", max_length=150, required=False)
     role = forms.ChoiceField(label="Role", choices=Role.choices)
 

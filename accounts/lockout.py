@@ -8,6 +8,7 @@ from axes.helpers import get_cool_off
 from django.shortcuts import render
 from django.utils import timezone
 
+from .emails import email_or_label
 from .selectors import lockout_cooloff, lockout_failure_limit
 
 
@@ -22,12 +23,15 @@ def cooloff_time(request=None) -> timedelta:
 
 
 def username(request, credentials) -> str:
-    """Return the email attempts are counted under, so case and spaces give no way around the limit."""
+    """Return what attempts are counted under: the canonical email, so no variant is a way around the limit.
+
+    Text that is no email address is counted under one fixed label and never stored as typed.
+    """
     if credentials:
         value = credentials.get("username") or credentials.get("email") or ""
     else:
         value = getattr(request, "POST", {}).get("username", "")
-    return value.strip().lower()
+    return email_or_label(value)
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from singletons.models import SingletonModel
 
+from .emails import email_canonical
 from .roles import PERMISSIONS, Role, role_has_perm
 
 MIN_PASSWORD_LENGTH = 8
@@ -28,7 +29,7 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=email_canonical(username))
 
 
 class User(AbstractBaseUser):
@@ -82,7 +83,7 @@ class User(AbstractBaseUser):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = email_canonical(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

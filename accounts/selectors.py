@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from singletons.selectors import singleton_get
 
 from . import conf
+from .emails import email_canonical
 from .models import Invitation, PasswordPolicy, SetupToken, SignInPolicy, User, UserSession, token_hash
 from .roles import Role
 from .validators import policy_errors
@@ -204,7 +205,7 @@ def lockout_cooloff() -> timedelta:
 def lockout_active_for_email(email: str) -> bool:
     """Return whether failures recorded for ``email`` from any IP have reached the limit (the team page)."""
     return AccessAttempt.objects.filter(
-        username=email.strip().lower(),
+        username=email_canonical(email),
         failures_since_start__gte=lockout_failure_limit(),
         attempt_time__gte=timezone.now() - lockout_cooloff(),
     ).exists()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from activity.selectors import event_list
 
-from . import forms, selectors, services, session_state, sign_in
+from . import conf, forms, selectors, services, session_state, sign_in
 from .models import User
 from .reauth import reauthentication_redirect
 from .roles import Role, can_manage_role
@@ -106,6 +106,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        # The link's address comes from the configuration, never from the request's Host header.
+        return {"panel_base_url": conf.panel_base_url()}
 
     def form_valid(self, form):
         services.password_reset_request_record(email=form.cleaned_data["email"])

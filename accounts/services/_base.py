@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from ..emails import email_canonical
 from ..models import MAX_PASSWORD_HISTORY, PasswordHistory, User
 from ..roles import Role, can_manage_role
 from ..selectors import password_policy_get
@@ -19,11 +20,11 @@ def _normalise_email(email: str) -> str:
     email = (email or "").strip()
     if not email:
         raise ValidationError({"email": "Enter an email address."})
-    return User.objects.normalize_email(email).lower()
+    return email_canonical(email)
 
 
 def _check_email_free(email: str) -> None:
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email=email).exists():
         raise ValidationError({"email": f"{email} is already on the team."}, code="email_taken")
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from activity.services import event_record
 
-from ..emails import typed_email_label
+from ..emails import email_canonical, email_or_label
 from ..models import User
 from ..roles import can_manage_role
 from ..selectors import lockout_active_for_request, lockout_cooloff, lockout_failure_limit
@@ -63,7 +63,7 @@ def lockout_clear(*, email: str | None = None, ip: str | None = None, acting_use
     """
     if target is not None and not can_manage_role(acting_user.role, target.role):
         raise PermissionDenied("You cannot unlock a member whose role you cannot manage.")
-    email = email.strip().lower() if email is not None else None
+    email = email_canonical(email) if email is not None else None
     removed = axes_reset(username=email, ip=ip) if (email or ip) else axes_reset()
     label = " from ".join(part for part in (email, ip) if part) or "All accounts"
     event_record(
@@ -85,11 +85,11 @@ def locked_out_record(*, request, email: str) -> None:
     """
     if getattr(request, "axes_failures_since_start", None) != lockout_failure_limit():
         return
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email_canonical(email)).first()
     event_record(
         action="auth.locked_out",
         target_type="user",
         target_id=str(user.pk) if user else "",
-        target_label=typed_email_label(email),
+        target_label=email_or_label(email),
         changes={"cooloff_minutes": int(lockout_cooloff().total_seconds() // 60)},
     )

@@ -63,7 +63,7 @@ def member_invite(*, email: str, role: str, full_name: str = "", acting_user: Us
     email = _normalise_email(email)
     if not can_manage_role(acting_user.role, role):
         raise PermissionDenied(f"You cannot invite someone as {Role(role).label}.")
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    user = User.objects.select_for_update().filter(email=email).first()
     if user is not None and user.status != User.Status.INVITED:
         raise ValidationError({"email": f"{email} is already on the team."}, code="email_taken")
     if user is not None:

@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_variables
 from activity.services import event_record
 from singletons.services import singleton_update
 
-from ..emails import typed_email_label
+from ..emails import email_canonical, email_or_label
 from ..models import (
     PasswordPolicy,
     User,
@@ -56,12 +56,12 @@ def password_reset_complete(*, user: User, new_password: str, via: str = "email 
 
 def password_reset_request_record(*, email: str) -> None:
     """Record a request for a reset link, whether or not the email is a member's (the page says the same)."""
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    user = User.objects.filter(email=email_canonical(email)).first()
     event_record(
         action="password.reset_requested",
         target_type="user",
         target_id=str(user.pk) if user else "",
-        target_label=typed_email_label(email),
+        target_label=email_or_label(email),
     )
 
 

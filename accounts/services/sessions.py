@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from activity.services import event_record
 
-from ..emails import typed_email_label
+from ..emails import email_canonical, email_or_label
 from ..models import (
     User,
     UserSession,
@@ -51,12 +51,12 @@ def sign_in_record(
 
 def sign_in_failure_record(*, email: str) -> None:
     """Record a failed sign-in for whatever email was typed (known or not)."""
-    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    user = User.objects.filter(email=email_canonical(email)).first()
     event_record(
         action="auth.sign_in_failed",
         target_type="user",
         target_id=str(user.pk) if user else "",
-        target_label=typed_email_label(email),
+        target_label=email_or_label(email),
     )
 
 

@@ -189,6 +189,16 @@ def test_password_reset_refuses_a_weak_password_then_accepts_a_compliant_one(cli
     assert member.check_password(STRONG)
 
 
+def test_password_reset_link_is_built_from_the_panel_address_not_the_host_header(client, member, settings):
+    settings.PANEL_BASE_URL = "https://admin.example.com"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client.post("/password-reset/", {"email": member.email}, HTTP_HOST="testserver:6666")
+    [message] = mail.outbox
+    links = re.findall(r"\S+/reset/\S+", message.body)
+    assert len(links) == 1
+    assert links[0].startswith("https://admin.example.com/reset/")
+
+
 def test_password_reset_link_works_once(client, member):
     client.post("/password-reset/", {"email": member.email})
     path = reset_link_path()

@@ -5,6 +5,7 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.emails import email_canonical
 from accounts.models import User
 from accounts.services import password_reset_complete
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("email", help="Email of the member whose password to set.")
 
     def handle(self, *args, **options):
-        user = User.objects.filter(email__iexact=options["email"].strip()).first()
+        user = User.objects.filter(email=email_canonical(options["email"])).first()
         if user is None:
             raise CommandError(f"No member with the email {options['email']!r}.")
         for _attempt in range(3):
