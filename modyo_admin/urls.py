@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 
-from accounts.views import dashboard_view
 from security.api import delivery_token_view
+
+from .views import dashboard_view
 
 urlpatterns = [
     path("", dashboard_view, name="dashboard"),
@@ -15,5 +17,10 @@ urlpatterns = [
     path("content/", include("content.urls")),
     path("api/delivery/token", delivery_token_view, name="api_delivery_token"),
     path("api/content/", include("content.api_urls")),
-    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
+    # Anonymous callers get DRF's refusal rather than a redirect to the sign-in page.
+    path(
+        "api/schema/",
+        login_not_required(SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])),
+        name="api_schema",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from security import delivery
 from security import services as security_services
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,14 @@ def test_the_content_api_accepts_only_reads(client, token, public_entry):
     assert response.status_code == 405
 
 
-def test_the_openapi_schema_is_public_and_lists_the_endpoints(client):
+def test_the_openapi_schema_is_refused_to_anonymous_visitors(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code in {401, 403}
+    assert "/api/delivery/token" not in response.content.decode()
+
+
+def test_the_openapi_schema_lists_the_endpoints_to_a_signed_in_member(client, member):
+    force_sign_in(client, member)
     response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     schema = response.json() if response["Content-Type"].startswith("application/json") else None
