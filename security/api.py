@@ -8,44 +8,16 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
-from rest_framework.permissions import BasePermission
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import PERMISSIONS
+from accounts.permissions import requires
 
 from .delivery import DeliveryKeyMissing, InvalidDeliveryToken, delivery_token_issue, delivery_token_verify
 
 TOKEN_HEADER = "Delivery-Token"  # noqa: S105  (a header name, not a secret)
-
-
-class RolePermission(BasePermission):
-    """Allow a request whose user holds ``perm`` in the one permission table (``accounts.roles``).
-
-    The API counterpart of ``permission_required``: declare it with
-    ``permission_classes = [requires("<perm>")]``.
-    """
-
-    perm: str = ""
-
-    def has_permission(self, request, view) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            # Raised here rather than returned, so the caller learns what to do instead of DRF's generic wording.
-            raise NotAuthenticated("Sign in to the admin panel first; this endpoint needs an active session.")
-        return request.user.has_perm(self.perm)
-
-    @property
-    def message(self) -> str:
-        return f"Your role does not hold the “{self.perm}” permission."
-
-
-def requires(perm: str) -> type[RolePermission]:
-    """Return a DRF permission class that asks ``request.user.has_perm(perm)``."""
-    if perm not in PERMISSIONS:
-        raise KeyError(f"Unknown permission {perm!r}; add it to accounts.roles.PERMISSIONS.")
-    return type(f"Requires({perm})", (RolePermission,), {"perm": perm})
 
 
 def credentials_presented(request) -> bool:

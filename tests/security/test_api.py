@@ -7,8 +7,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.permissions import AllowAny
 
 from accounts import roles
+from accounts.permissions import RolePermission, requires
 from accounts.roles import PERMISSIONS, Role
-from security.api import RolePermission, requires
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_every_api_view_names_a_permission_of_the_table_or_is_explicitly_public(
         if permission is AllowAny:
             assert view.__name__ in ALLOW_ANY, f"{route}: a new public endpoint; add it to ALLOW_ANY on purpose"
         else:
-            assert issubclass(permission, RolePermission), f"{route}: use security.api.requires('<perm>')"
+            assert issubclass(permission, RolePermission), f"{route}: use accounts.permissions.requires('<perm>')"
             assert permission.perm in PERMISSIONS
 
 
