@@ -3,6 +3,12 @@
 Each event type has a stable dotted name (the value stored and exported), a
 human label and a sentence template for the interface. Apps register their
 types in their own ``events.py``, imported from ``AppConfig.ready()``.
+
+A type may also say what its events are about, so that code here can make
+realistic fake events without knowing any other app: ``target`` is the model
+name its events target (the user model's name, ``"user"``, for events about a user),
+``anonymous`` marks events recorded for someone not signed in, and ``weight``
+is how common the type is relative to others (0: never made up).
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ class EventType:
     name: str
     label: str
     template: str
+    target: str = ""
+    anonymous: bool = False
+    weight: int = 1
 
     @property
     def group(self) -> str:
@@ -35,13 +44,23 @@ class UnknownEventType(LookupError):
 _registry: dict[str, EventType] = {}
 
 
-def register(name: str, label: str, template: str) -> EventType:
+def register(
+    name: str,
+    label: str,
+    template: str,
+    *,
+    target: str = "",
+    anonymous: bool = False,
+    weight: int = 1,
+) -> EventType:
     """Register an event type; registering a name twice is an error."""
     if name in _registry:
         raise AlreadyRegistered(f"Event type {name!r} is already registered.")
     if not name or "." not in name or name != name.strip().lower():
-        raise ValueError(f"Event type names are lowercase dotted names such as 'member.invited', not {name!r}.")
-    event_type = EventType(name=name, label=label, template=template)
+        raise ValueError(f"Event type names are lowercase dotted names such as 'activity.pruned', not {name!r}.")
+    if weight < 0:
+        raise ValueError(f"The weight of {name!r} is a count of 0 or more, not {weight}.")
+    event_type = EventType(name=name, label=label, template=template, target=target, anonymous=anonymous, weight=weight)
     _registry[name] = event_type
     return event_type
 

@@ -113,7 +113,8 @@ def _actor_q(actor: str) -> Q:
         return Q(actor__isnull=True, actor_label="", request_id="")
     if actor == VISITOR_ACTOR:
         return Q(actor__isnull=True, actor_label="") & ~Q(request_id="")
-    user = get_user_model().objects.filter(email__iexact=actor).only("pk").first()
+    user_model = get_user_model()
+    user = user_model._default_manager.filter(**{f"{user_model.USERNAME_FIELD}__iexact": actor}).only("pk").first()
     if user is not None:
         return Q(actor_id=user.pk)
     # A former address: the label kept the email as it was at the time.
@@ -155,13 +156,6 @@ def event_list(*, actor=None, limit: int | None = None) -> QuerySet[Event]:
     if limit is not None:
         events = events[:limit]
     return events
-
-
-def sign_in_history(*, user, limit: int = 20) -> list[Event]:
-    """Return the member's own sign-ins, failed attempts and sign-outs, newest first."""
-    names = [t.name for t in registry.all_types() if t.group == "auth"]
-    events = Event.objects.filter(target_type="user", target_id=str(user.pk), action__in=names)
-    return list(events.order_by("-created_at", "-sequence")[:limit])
 
 
 def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_size: int = 2000) -> Iterator[dict]:

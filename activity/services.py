@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -94,7 +93,7 @@ def event_record(
             sequence=head.last_sequence + 1,
             created_at=timezone.now(),
             actor=actor,
-            actor_label=(actor.email if actor is not None else "")[:320],
+            actor_label=(actor.get_username() if actor is not None else "")[:320],
             action=action,
             target_type=target_type,
             target_id=str(target_id),
@@ -285,9 +284,6 @@ _SEED_USER_AGENTS = (
     "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
 )
-_SEED_USER_GROUPS = {"auth", "member", "password", "two_factor", "session"}
-# Sign-ins dominate real logs; the weights keep the mix realistic.
-_SEED_WEIGHTS = {"auth.signed_in": 30, "auth.signed_out": 12, "auth.sign_in_failed": 6}
 
 
 def events_seed(
@@ -301,16 +297,18 @@ def events_seed(
 ) -> int:
     """Append ``count`` realistic fake events spread over ``days`` up to now; return how many.
 
-    Fake actors are deactivated accounts at ``seed-actor-N@example.invalid``
-    (they cannot sign in). The events extend the real chain, in batches that
-    each hold the chain lock, and one ``activity.seeded`` event records the run.
+    The mix follows what the apps registered: each event type's ``weight``,
+    whether it has an actor, and what it targets (a fake actor when it names the user model).
+    Fake actors are inactive users named ``seed-actor-N@example.invalid`` with
+    unusable passwords. The events extend the real chain, in batches that each
+    hold the chain lock, and one ``activity.seeded`` event records the run.
     """
     if count < 1:
         raise ValidationError("Give a positive number of events to create.")
     rng = random.Random(seed)  # noqa: S311  fake data, not security
     people = _seed_actors(actors)
-    types = [t.name for t in registry.all_types() if t.group != "activity"]
-    weights = [_SEED_WEIGHTS.get(name, 1) for name in types]
+    types = [t for t in registry.all_types() if t.weight > 0]
+    weights = [t.weight for t in types]
     now = now or timezone.now()
     start = now - timedelta(days=days)
     step = (now - start) / count
@@ -342,27 +340,34 @@ def events_seed(
 
 def _seed_actors(count: int) -> list:
     user_model = get_user_model()
-    emails = [f"seed-actor-{n:03d}@example.invalid" for n in range(1, count + 1)]
-    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
-    missing = [
-        user_model(email=email, full_name=f"Seed Actor {email[11:14]}", is_active=False, password=make_password(None))
-        for email in emails
-        if email not in existing
-    ]
-    user_model.objects.bulk_create(missing)
-    return list(user_model.objects.filter(email__in=emails).order_by("pk"))
+    field = user_model.USERNAME_FIELD
+    users = user_model._default_manager
+    names = [f"seed-actor-{n:03d}@example.invalid" for n in range(1, count + 1)]
+    existing = set(users.filter(**{f"{field}__in": names}).values_list(field, flat=True))
+    missing = []
+    for name in names:
+        if name in existing:
+            continue
+        person = user_model(**{field: name})
+        person.is_active = False
+        person.set_unusable_password()
+        missing.append(person)
+    users.bulk_create(missing)
+    return list(users.filter(**{f"{field}__in": names}).order_by("pk"))
 
 
-def _seed_event(rng: random.Random, people: list, types: list[str], weights: list[int], when: datetime) -> Event:
-    action = rng.choices(types, weights)[0]
+def _seed_event(
+    rng: random.Random, people: list, types: list[registry.EventType], weights: list[int], when: datetime
+) -> Event:
+    event_type = rng.choices(types, weights)[0]
+    action = event_type.name
     actor = rng.choice(people)
-    group = action.split(".", 1)[0]
-    if group in _SEED_USER_GROUPS:
+    if event_type.target == actor._meta.model_name:
         target = rng.choice(people) if rng.random() < 0.3 else actor
-        target_type, target_id, target_label = "user", str(target.pk), target.email
+        target_type, target_id, target_label = _target_fields(target)
     else:
         target_type, target_id, target_label = (
-            group,
+            event_type.target or event_type.group,
             str(rng.randint(1, 500)),
             f"{action.rsplit('.', 1)[0]} #{rng.randint(1, 500)}",
         )
@@ -371,8 +376,8 @@ def _seed_event(rng: random.Random, people: list, types: list[str], weights: lis
         changes = {"value": [rng.randint(0, 100), rng.randint(0, 100)]}
     return Event(
         created_at=when,
-        actor=None if action == "auth.sign_in_failed" else actor,
-        actor_label="" if action == "auth.sign_in_failed" else actor.email,
+        actor=None if event_type.anonymous else actor,
+        actor_label="" if event_type.anonymous else actor.get_username(),
         action=action,
         target_type=target_type,
         target_id=target_id,

@@ -10,7 +10,7 @@ from activity.services import events_seed
 class Command(BaseCommand):
     help = (
         "Append realistic fake events (many actors, actions and targets, spread over two years) to the "
-        "activity log, in batches, for benchmarks and demos. Fake actors are deactivated accounts at "
+        "activity log, in batches, for benchmarks and demos. Fake actors are inactive users named after "
         "example.invalid addresses."
     )
 
