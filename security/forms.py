@@ -55,6 +55,7 @@ class DeliveryKeyRotateForm(forms.Form):
 
     def __init__(self, *args, first_key: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.first_key = first_key
         if first_key:
             # Nothing is replaced by the first key: no grace period, nothing to confirm.
             del self.fields["grace_period"]

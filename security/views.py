@@ -1,8 +1,24 @@
+"""The Settings > Security page: one table of sections, the page over it, and one POST view per row.
+
+Each section of the page is declared once in ``SECTIONS``: its URL, its form
+and how to build it from the current row, the one service that saves it and
+how the form's cleaned data becomes that service's keyword arguments, what it
+says on success, which permission it needs and whether it asks for a recent
+authentication. The page shows every section; each section's POST view is
+built from its row by ``section_update_view``.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,271 +28,299 @@ from accounts import services as account_services
 from accounts.forms import LockoutPolicyForm, PasswordPolicyForm, SessionPolicyForm, TwoFactorPolicyForm
 from accounts.lockout import cooloff_time, failure_limit
 from accounts.reauth import reauthentication_required
-from accounts.selectors import session_limit_warnings
 from accounts.validators import help_texts
 from activity import selectors as activity_selectors
 from activity import services as activity_services
 from activity.forms import RetentionForm
 
 from . import selectors, services
+from .conf import SHORT_TOKEN_TTL
 from .forms import CorsSettingsForm, DeliveryKeyRotateForm, DeliveryTokenTTLForm
-from .models import SHORT_TOKEN_TTL
 
 
-def _cors_delivery_context(request, *, cors_form=None, ttl_form=None, rotate_form=None, revealed_key=None) -> dict:
-    """Return the context of the CORS and content-delivery sections."""
-    cors_settings = selectors.cors_settings_get()
-    delivery_settings = selectors.delivery_settings_get()
-    key = selectors.delivery_key_current()
-    if request.user.has_perm("security.edit"):
-        cors_form = cors_form or CorsSettingsForm(
-            initial={"enabled": cors_settings.enabled, "allowed_origins": ", ".join(cors_settings.allowed_origins)}
-        )
-        ttl_form = ttl_form or DeliveryTokenTTLForm(initial={"token_ttl": delivery_settings.token_ttl})
-        rotate_form = rotate_form or DeliveryKeyRotateForm(first_key=key is None)
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """One form of the Security page and the POST view that saves it.
+
+    ``form(data)`` builds the form: bound to ``data``, or unbound from the
+    current row when ``data`` is None; ``form_name`` is its name in the
+    template. ``service`` is called with ``acting_user`` and
+    ``arguments(form)``. ``success`` is formatted with the service's ``result``;
+    ``warning(result)`` may add a caution. ``respond(request, result)``, when
+    given, replaces the usual redirect to ``anchor``. ``context(request)`` is
+    what the section shows besides its form.
+    """
+
+    name: str
+    path: str
+    anchor: str
+    permission: str
+    reauthentication: bool
+    service: Callable[..., Any]
+    success: str = ""
+    context: Callable[[HttpRequest], dict] = lambda request: {}
+    form: Callable[[Any], forms.Form] | None = None
+    form_name: str = ""
+    arguments: Callable[[forms.Form | None], dict] = lambda form: {}
+    warning: Callable[[Any], str] = lambda result: ""
+    respond: Callable[[HttpRequest, Any], HttpResponse] | None = None
+
+    @property
+    def page_url(self) -> str:
+        return reverse("security:settings") + "#" + self.anchor
+
+
+# What each section shows ----------------------------------------------------------------
+
+
+def _password_policy_context(request) -> dict:
+    policy = account_selectors.password_policy_get()
     return {
-        "cors": cors_settings,
-        "cors_form": cors_form,
-        "delivery": delivery_settings,
-        "delivery_key": key,
-        "delivery_keys_in_grace": selectors.delivery_keys_in_grace(),
-        "delivery_short_ttl": SHORT_TOKEN_TTL,
-        "ttl_form": ttl_form,
-        "rotate_form": rotate_form,
-        "revealed_key": revealed_key,
-        "can_reveal_secret": request.user.has_perm("security.reveal_secret"),
+        "policy": policy,
+        "policy_rules": help_texts(),
+        "compliance": account_selectors.password_compliance_counts(policy=policy),
     }
 
 
-def _sign_in_context(request, *, two_factor_form=None, lockout_form=None, sessions_form=None) -> dict:
-    """Return the context of the two-step, lockout and session sections."""
-    policy = account_selectors.sign_in_policy_get()
-    if request.user.has_perm("security.edit"):
-        two_factor_form = two_factor_form or TwoFactorPolicyForm(instance=policy)
-        lockout_form = lockout_form or LockoutPolicyForm(
-            initial={"lockout_failure_limit": failure_limit(None, None), "lockout_cooloff_minutes": _cooloff_minutes()}
-        )
-        sessions_form = sessions_form or SessionPolicyForm(instance=policy)
-    return {
-        "sign_in_policy": policy,
-        "lockout_failure_limit": failure_limit(None, None),
-        "lockout_cooloff_minutes": _cooloff_minutes(),
-        "session_warnings": session_limit_warnings(policy),
-        "two_factor_form": two_factor_form,
-        "lockout_form": lockout_form,
-        "sessions_form": sessions_form,
-    }
+def _lockout_context(request) -> dict:
+    return {"lockout_failure_limit": failure_limit(None, None), "lockout_cooloff_minutes": _cooloff_minutes()}
 
 
 def _cooloff_minutes() -> int:
     return int(cooloff_time().total_seconds() // 60)
 
 
-def _render(
-    request,
-    *,
-    policy_form=None,
-    status=200,
-    two_factor_form=None,
-    lockout_form=None,
-    sessions_form=None,
-    retention_form=None,
-    **sections,
-):
-    policy = account_selectors.password_policy_get()
-    can_edit = request.user.has_perm("security.edit")
-    if policy_form is None and can_edit:
-        policy_form = PasswordPolicyForm(instance=policy)
-    return render(
-        request,
-        "security/settings.html",
-        {
-            "title": "Security settings",
-            "policy": policy,
-            "policy_form": policy_form,
-            "policy_rules": help_texts(),
-            "compliance": account_selectors.password_compliance_counts(policy=policy),
-            "can_edit": can_edit,
-            **_cors_delivery_context(request, **sections),
-            **_sign_in_context(
-                request, two_factor_form=two_factor_form, lockout_form=lockout_form, sessions_form=sessions_form
-            ),
-            **_retention_context(request, retention_form=retention_form),
-        },
-        status=status,
+def _sessions_context(request) -> dict:
+    policy = account_selectors.sign_in_policy_get()
+    return {"sign_in_policy": policy, "session_warnings": account_selectors.session_limit_warnings(policy)}
+
+
+def _delivery_key_context(request) -> dict:
+    return {
+        "delivery_key": selectors.delivery_key_current(),
+        "delivery_keys_in_grace": selectors.delivery_keys_in_grace(),
+    }
+
+
+def _reveal_context(request) -> dict:
+    return {"can_reveal_secret": request.user.has_perm("security.reveal_secret"), "revealed_key": None}
+
+
+# How each form is built and read ----------------------------------------------------------
+
+
+def _lockout_form(data) -> LockoutPolicyForm:
+    # The unbound form shows the limits in force, which may come from the environment.
+    return LockoutPolicyForm(
+        data,
+        instance=account_selectors.sign_in_policy_get(),
+        initial={"lockout_failure_limit": failure_limit(None, None), "lockout_cooloff_minutes": _cooloff_minutes()},
     )
 
 
-@permission_required("security.view", raise_exception=True)
-def security_settings_view(request):
-    return _render(request)
+def _cors_form(data) -> CorsSettingsForm:
+    cors = selectors.cors_settings_get()
+    return CorsSettingsForm(data, initial={"enabled": cors.enabled, "allowed_origins": ", ".join(cors.allowed_origins)})
 
 
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def password_policy_update_view(request):
-    return _policy_update(
-        request,
-        form_class=PasswordPolicyForm,
-        instance=account_selectors.password_policy_get(),
-        service=account_services.password_policy_update,
-        form_name="policy_form",
-        anchor="#password-policy",
-        success="Password policy saved. Members must comply the next time they change their password.",
-    )
+def _retention_form(data) -> RetentionForm:
+    return RetentionForm(data) if data is not None else RetentionForm.for_setting(activity_selectors.retention_get())
 
 
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def cors_settings_update_view(request):
-    form = CorsSettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.cors_settings_update(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "CORS settings saved; every app process applies them within a second.")
-            return redirect(reverse("security:settings") + "#cors")
-    return _render(request, cors_form=form, status=400)
+def _model_fields(form: forms.ModelForm) -> dict:
+    """Return the cleaned values of the fields the model form edits."""
+    return {name: form.cleaned_data[name] for name in form._meta.fields}
 
 
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def delivery_token_ttl_update_view(request):
-    form = DeliveryTokenTTLForm(request.POST)
-    if form.is_valid():
-        try:
-            delivery = services.delivery_token_ttl_update(acting_user=request.user, ttl=form.cleaned_data["token_ttl"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Content delivery token TTL set to {delivery.token_ttl} seconds.")
-            if delivery.token_ttl < SHORT_TOKEN_TTL:
-                messages.warning(request, "Very short token durations hurt performance: sites must fetch tokens often.")
-            return redirect(reverse("security:settings") + "#delivery")
-    return _render(request, ttl_form=form, status=400)
+def _short_ttl_warning(delivery) -> str:
+    if delivery.token_ttl < SHORT_TOKEN_TTL:
+        return "Very short token durations hurt performance: sites must fetch tokens often."
+    return ""
 
 
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def delivery_key_rotate_view(request):
-    first_key = selectors.delivery_key_current() is None
-    form = DeliveryKeyRotateForm(request.POST, first_key=first_key)
-    if form.is_valid():
-        try:
-            key = services.delivery_secret_rotate(
-                acting_user=request.user,
-                grace_period=form.cleaned_data.get("grace_period") or 0,
-                replacing=not first_key,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"New delivery key {key.kid} generated; new tokens are signed with it.")
-            return redirect(reverse("security:settings") + "#delivery")
-    return _render(request, rotate_form=form, status=400)
-
-
-@require_POST
-@permission_required("security.reveal_secret", raise_exception=True)
-@reauthentication_required
-def delivery_secret_reveal_view(request):
-    try:
-        key = services.delivery_secret_reveal(acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(reverse("security:settings") + "#delivery")
-    response = _render(request, revealed_key=key)
+def _show_revealed_secret(request, key) -> HttpResponse:
+    response = _page(request, revealed_key=key)
     # The page holds the secret: keep it out of every cache.
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _policy_update(request, *, form_class, instance, service, form_name: str, anchor: str, success: str):
-    """Apply one policy form through its service; on bad input, show the page again with the errors."""
-    form = form_class(request.POST, instance=instance)
-    if form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form_class.Meta.fields}
-        try:
-            service(acting_user=request.user, **fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, success)
-            return redirect(reverse("security:settings") + anchor)
-    return _render(request, status=400, **{form_name: form})
-
-
-def _sign_in_policy_update(request, **kwargs):
-    return _policy_update(request, instance=account_selectors.sign_in_policy_get(), **kwargs)
-
-
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def two_factor_policy_update_view(request):
-    return _sign_in_policy_update(
-        request,
-        form_class=TwoFactorPolicyForm,
-        service=account_services.two_factor_policy_update,
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        name="password_policy",
+        path="password-policy/",
+        anchor="password-policy",
+        permission="security.edit",
+        reauthentication=True,
+        context=_password_policy_context,
+        form=lambda data: PasswordPolicyForm(data, instance=account_selectors.password_policy_get()),
+        form_name="policy_form",
+        service=account_services.password_policy_update,
+        arguments=_model_fields,
+        success="Password policy saved. Members must comply the next time they change their password.",
+    ),
+    Section(
+        name="two_factor",
+        path="two-step/",
+        anchor="two-step",
+        permission="security.edit",
+        reauthentication=True,
+        context=lambda request: {"sign_in_policy": account_selectors.sign_in_policy_get()},
+        form=lambda data: TwoFactorPolicyForm(data, instance=account_selectors.sign_in_policy_get()),
         form_name="two_factor_form",
-        anchor="#two-step",
+        service=account_services.two_factor_policy_update,
+        arguments=_model_fields,
         success="Two-step authentication settings saved.",
-    )
-
-
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def lockout_policy_update_view(request):
-    return _sign_in_policy_update(
-        request,
-        form_class=LockoutPolicyForm,
-        service=account_services.lockout_policy_update,
+    ),
+    Section(
+        name="lockout",
+        path="lockout/",
+        anchor="lockout",
+        permission="security.edit",
+        reauthentication=True,
+        context=_lockout_context,
+        form=_lockout_form,
         form_name="lockout_form",
-        anchor="#lockout",
+        service=account_services.lockout_policy_update,
+        arguments=_model_fields,
         success="Lockout settings saved.",
-    )
-
-
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def session_policy_update_view(request):
-    return _sign_in_policy_update(
-        request,
-        form_class=SessionPolicyForm,
-        service=account_services.session_policy_update,
+    ),
+    Section(
+        name="sessions",
+        path="sessions/",
+        anchor="sessions",
+        permission="security.edit",
+        reauthentication=True,
+        context=_sessions_context,
+        form=lambda data: SessionPolicyForm(data, instance=account_selectors.sign_in_policy_get()),
         form_name="sessions_form",
-        anchor="#sessions",
+        service=account_services.session_policy_update,
+        arguments=_model_fields,
         success="Session limits saved; they apply to every session from its next request.",
-    )
+    ),
+    Section(
+        name="cors",
+        path="cors/",
+        anchor="cors",
+        permission="security.edit",
+        reauthentication=True,
+        context=lambda request: {"cors": selectors.cors_settings_get()},
+        form=_cors_form,
+        form_name="cors_form",
+        service=services.cors_settings_update,
+        arguments=lambda form: dict(form.cleaned_data),
+        success="CORS settings saved; every app process applies them within a second.",
+    ),
+    Section(
+        name="delivery_ttl",
+        path="delivery/ttl/",
+        anchor="delivery",
+        permission="security.edit",
+        reauthentication=True,
+        context=lambda request: {"delivery": selectors.delivery_settings_get(), "delivery_short_ttl": SHORT_TOKEN_TTL},
+        form=lambda data: DeliveryTokenTTLForm(
+            data, initial={"token_ttl": selectors.delivery_settings_get().token_ttl}
+        ),
+        form_name="ttl_form",
+        service=services.delivery_token_ttl_update,
+        arguments=lambda form: {"ttl": form.cleaned_data["token_ttl"]},
+        success="Content delivery token TTL set to {result.token_ttl} seconds.",
+        warning=_short_ttl_warning,
+    ),
+    Section(
+        name="delivery_rotate",
+        path="delivery/rotate/",
+        anchor="delivery",
+        permission="security.edit",
+        reauthentication=True,
+        context=_delivery_key_context,
+        # The first key replaces nothing, so its form asks neither a grace period nor a confirmation.
+        form=lambda data: DeliveryKeyRotateForm(data, first_key=selectors.delivery_key_current() is None),
+        form_name="rotate_form",
+        service=services.delivery_secret_rotate,
+        arguments=lambda form: {
+            "grace_period": form.cleaned_data.get("grace_period") or 0,
+            "replacing": not form.first_key,
+        },
+        success="New delivery key {result.kid} generated; new tokens are signed with it.",
+    ),
+    Section(
+        name="delivery_reveal",
+        path="delivery/reveal/",
+        anchor="delivery",
+        permission="security.reveal_secret",
+        reauthentication=True,
+        context=_reveal_context,
+        service=services.delivery_secret_reveal,
+        respond=_show_revealed_secret,
+    ),
+    Section(
+        name="activity_retention",
+        path="activity-retention/",
+        anchor="activity-retention",
+        permission="security.edit",
+        reauthentication=True,
+        context=lambda request: {"retention": activity_selectors.retention_get()},
+        form=_retention_form,
+        form_name="retention_form",
+        service=activity_services.retention_update,
+        arguments=lambda form: {"keep_days": form.keep_days_value},
+        success="Activity log retention saved; it applies at the next `activity_prune` run.",
+    ),
+)
 
 
-def _retention_context(request, *, retention_form=None) -> dict:
-    """Return the context of the activity log retention section."""
-    retention = activity_selectors.retention_get()
-    if request.user.has_perm("security.edit"):
-        retention_form = retention_form or RetentionForm.for_setting(retention)
-    return {"retention": retention, "retention_form": retention_form}
+# The page and the views --------------------------------------------------------------------
 
 
-@require_POST
-@permission_required("security.edit", raise_exception=True)
-@reauthentication_required
-def activity_retention_update_view(request):
-    form = RetentionForm(request.POST)
-    if form.is_valid():
+def _page(request, *, status: int = 200, **shown) -> HttpResponse:
+    """Render the page from every section; ``shown`` replaces entries, such as a form with its errors."""
+    context = {"title": "Security settings", "can_edit": request.user.has_perm("security.edit")}
+    for section in SECTIONS:
+        context.update(section.context(request))
+        if section.form is not None and section.form_name not in shown:
+            may_change = request.user.has_perm(section.permission)
+            context[section.form_name] = section.form(None) if may_change else None
+    context.update(shown)
+    return render(request, "security/settings.html", context, status=status)
+
+
+@permission_required("security.view", raise_exception=True)
+def security_settings_view(request):
+    return _page(request)
+
+
+def _section_update(request, section: Section) -> HttpResponse:
+    """Save one section through its service; on bad input show the page again, with the errors, as 400.
+
+    A section without a form has no input to show again: a refusal becomes a message on the page.
+    """
+    form = section.form(request.POST) if section.form is not None else None
+    if form is None or form.is_valid():
         try:
-            activity_services.retention_update(acting_user=request.user, keep_days=form.keep_days_value)
+            result = section.service(acting_user=request.user, **section.arguments(form))
         except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect(section.page_url)
             form.add_error(None, error)
         else:
-            messages.success(request, "Activity log retention saved; it applies at the next `activity_prune` run.")
-            return redirect(reverse("security:settings") + "#activity-retention")
-    return _render(request, retention_form=form, status=400)
+            if section.respond is not None:
+                return section.respond(request, result)
+            messages.success(request, section.success.format(result=result))
+            if warning := section.warning(result):
+                messages.warning(request, warning)
+            return redirect(section.page_url)
+    return _page(request, status=400, **{section.form_name: form})
+
+
+def section_update_view(section: Section) -> Callable[[HttpRequest], HttpResponse]:
+    """Return the POST view of ``section``, declared with its permission and, if asked, re-authentication."""
+
+    def view(request):
+        return _section_update(request, section)
+
+    view.__name__ = view.__qualname__ = f"{section.name}_update_view"
+    if section.reauthentication:
+        view = reauthentication_required(view)
+    return require_POST(permission_required(section.permission, raise_exception=True)(view))

@@ -1,0 +1,87 @@
+"""The Security page's sections: one table drives the URLs, the permissions and re-authentication."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import resolve, reverse
+
+from accounts import session_state
+from activity.models import Event
+from security.views import SECTIONS
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+URLS = {
+    "password_policy": "/settings/security/password-policy/",
+    "two_factor": "/settings/security/two-step/",
+    "lockout": "/settings/security/lockout/",
+    "sessions": "/settings/security/sessions/",
+    "cors": "/settings/security/cors/",
+    "delivery_ttl": "/settings/security/delivery/ttl/",
+    "delivery_rotate": "/settings/security/delivery/rotate/",
+    "delivery_reveal": "/settings/security/delivery/reveal/",
+    "activity_retention": "/settings/security/activity-retention/",
+}
+BY_NAME = {section.name: section for section in SECTIONS}
+
+
+def test_every_section_keeps_its_url_name_and_path():
+    assert {name: reverse(f"security:{name}") for name in BY_NAME} == URLS
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_a_section_answers_only_post(client, owner, name):
+    sign_in(client, owner)
+    assert client.get(URLS[name]).status_code == 405
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_a_section_refuses_a_role_without_its_permission(client, auditor, name):
+    sign_in(client, auditor)
+    response = client.post(URLS[name])
+    assert response.status_code == 403
+    assert resolve(URLS[name]).url_name == name
+
+
+@pytest.mark.parametrize("name", [name for name, section in BY_NAME.items() if section.reauthentication])
+def test_a_section_that_asks_for_recent_authentication_changes_nothing_without_it(client, owner, name):
+    sign_in(client, owner)
+    session = client.session
+    session[session_state.AUTHENTICATED_AT] = 0  # proved who they are long ago
+    session.save()
+    events_before = Event.objects.count()
+    response = client.post(URLS[name], {"confirm": "on", "token_ttl": "600", "mode": "forever"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/reauthenticate/")
+    assert Event.objects.count() == events_before
+
+
+def test_the_page_holds_every_sections_form_for_an_editor(client, admin):
+    sign_in(client, admin)
+    context = client.get("/settings/security/").context
+    for section in SECTIONS:
+        if section.form is not None:
+            assert context[section.form_name] is not None, section.name
+
+
+def test_the_page_holds_no_form_for_an_auditor(client, auditor):
+    sign_in(client, auditor)
+    context = client.get("/settings/security/").context
+    assert all(context[section.form_name] is None for section in SECTIONS if section.form is not None)
+    assert context["can_reveal_secret"] is False
+
+
+def test_a_saved_section_returns_to_its_anchor_with_its_message(client, admin):
+    sign_in(client, admin)
+    response = client.post(URLS["activity_retention"], {"mode": "days", "keep_days": "400"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/settings/security/#activity-retention"
+    assert "Activity log retention saved" in response.content.decode()
+
+
+def test_an_invalid_section_shows_the_page_again_with_the_errors(client, admin):
+    sign_in(client, admin)
+    response = client.post(URLS["activity_retention"], {"mode": "days", "keep_days": ""})
+    assert response.status_code == 400
+    assert response.context["retention_form"].errors["keep_days"]
+    assert "Enter how many days to keep events" in response.content.decode()
