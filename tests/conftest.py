@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 
-from accounts.models import User
+from accounts import session_state
+from accounts.models import User, UserSession
 from accounts.roles import Role
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -58,10 +63,24 @@ def sign_in(client, user: User, password: str = DEFAULT_PASSWORD):
     return response
 
 
-@pytest.fixture
-def signed_in(client):
-    def _sign_in(user: User, password: str = DEFAULT_PASSWORD):
-        sign_in(client, user, password)
-        return client
+def force_sign_in(client, user: User):
+    """Open a signed-in session without the sign-in page, where signing in is not the subject.
 
-    return _sign_in
+    The session holds what a completed sign-in leaves (accounts.sign_in.complete): the
+    timestamps the session limits read, and the session row that the Sessions page lists and
+    that signing a member out ends. No ``auth.signed_in`` event, no second step, no required
+    password change: tests of those sign in through the page with ``sign_in``.
+
+    The session is written directly rather than through ``client.force_login``, whose
+    ``user_logged_in`` receivers (django-axes' access log, ``last_login``) are sign-in
+    behaviour and cost more than the rest of the helper together.
+    """
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session_state.start(session)
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    UserSession.objects.create(user=user, session_key=session.session_key, ip_address="203.0.113.10")
+    return client

@@ -15,7 +15,7 @@ from accounts.models import Invitation, User, UserSession
 from accounts.roles import Role
 from tests.accounts.conftest import invitation_token
 from tests.conftest import sign_in
-from tests.factories import make_user
+from tests.factories import make_user, make_user_via_service
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_sign_in_email_is_case_insensitive_and_unique(client, member):
     response = client.post("/login/", {"username": "MEMBER@Example.COM", "password": "Correct-Horse-9-Battery"})
     assert response.status_code == 302
     with pytest.raises(ValidationError):
-        make_user(email="Member@EXAMPLE.com")
+        make_user_via_service(email="Member@EXAMPLE.com")
 
 
 # Last-owner rule ------------------------------------------------------------------------

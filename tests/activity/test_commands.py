@@ -17,7 +17,7 @@ from activity.chain import chain_verify
 from activity.models import Event, RetentionSetting
 from activity.selectors import chain_last_verification, retention_get
 from activity.services import event_record, retention_update
-from tests.factories import make_user
+from tests.factories import make_user_via_service
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_prune_does_nothing_while_events_are_kept_forever(tmp_path, capsys):
 
 def test_prune_archives_then_removes_old_events_and_the_chain_still_verifies(tmp_path):
     old = _events_at(400, 300, 200)
-    owner = make_user(email="owner@example.com", role=Role.OWNER)
+    owner = make_user_via_service(email="owner@example.com", role=Role.OWNER)  # a recent event: member.created
     retention_update(acting_user=owner, keep_days=180)
     call_command("activity_prune", "--archive-dir", str(tmp_path))
 

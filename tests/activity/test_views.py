@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.test import override_settings
 
-from accounts.roles import Role
 from activity import context
 from activity.models import Event
 from activity.selectors import Cursor, EventFilters, event_page, events_filtered
@@ -45,25 +44,6 @@ def log(owner, admin):
             )
         )
     return events
-
-
-@pytest.mark.parametrize(
-    ("role", "status"), [(Role.OWNER, 200), (Role.ADMIN, 200), (Role.AUDITOR, 200), (Role.MEMBER, 403)]
-)
-@pytest.mark.parametrize(
-    "path", ["/activity/", "/activity/chart.svg", "/activity/export.csv", "/activity/export.jsonl"]
-)
-def test_activity_pages_follow_the_role_table(client, users_by_role, role, status, path):
-    sign_in(client, users_by_role[role])
-    assert client.get(path).status_code == status
-
-
-def test_event_detail_follows_the_role_table(client, users_by_role):
-    event = Event.objects.order_by("sequence").first()
-    for role, status in [(Role.AUDITOR, 200), (Role.MEMBER, 403)]:
-        client.logout()
-        sign_in(client, users_by_role[role])
-        assert client.get(f"/activity/{event.sequence}/").status_code == status
 
 
 def _all_pages(filters: EventFilters, limit: int) -> list[list[int]]:

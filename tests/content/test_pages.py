@@ -13,19 +13,6 @@ from tests.conftest import sign_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("role", "status"), [("owner", 200), ("admin", 200), ("auditor", 403), ("member", 403)])
-def test_the_content_page_is_for_owners_and_admins(client, users_by_role, role, status):
-    sign_in(client, users_by_role[role])
-    assert client.get("/content/").status_code == status
-
-
-@pytest.mark.parametrize(("role", "shown"), [("owner", True), ("admin", True), ("auditor", False)])
-def test_the_sidebar_shows_content_to_those_who_may_open_it(client, users_by_role, role, shown):
-    sign_in(client, users_by_role[role])
-    labels = [item["label"] for item in client.get("/").context["navigation"]]
-    assert ("Content" in labels) is shown
-
-
 def test_an_admin_creates_an_entry_and_one_event_is_recorded(client, admin):
     sign_in(client, admin)
     response = client.post(
