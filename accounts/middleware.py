@@ -52,12 +52,14 @@ _STEP_PAGES = {
             "accounts:two_factor_enrol",
             "accounts:two_factor_qr",
             "accounts:two_factor_recovery_codes",
+            # Setting up a factor asks for a recent authentication; a stale session proves itself first.
+            "accounts:reauthenticate",
             "accounts:logout",
         },
         "accounts:two_factor_enrol",
     ),
     "password_change": (
-        {"accounts:password_change_required", "accounts:logout"},
+        {"accounts:password_change_required", "accounts:reauthenticate", "accounts:logout"},
         "accounts:password_change_required",
     ),
 }

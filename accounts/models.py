@@ -111,7 +111,9 @@ class User(AbstractBaseUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_active and any(
-            self.role in roles for name, roles in PERMISSIONS.items() if name.startswith(f"{app_label}.")
+            self.role in permission.roles
+            for name, permission in PERMISSIONS.items()
+            if name.startswith(f"{app_label}.")
         )
 
 

@@ -1,11 +1,42 @@
-"""The API side of the permission table: DRF permission classes over ``accounts.roles.PERMISSIONS``."""
+"""The permission table applied: a decorator for pages, DRF permission classes for the API.
+
+Both read ``accounts.roles.PERMISSIONS``: who may act, and whether the action
+needs a recent authentication. A view or endpoint names one permission; the
+rest follows from the table.
+"""
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 
-from .roles import PERMISSIONS
+from .reauth import reauthentication_redirect
+from .roles import PERMISSIONS, permission_get
+
+
+def permission_required(perm: str):
+    """Declare the permission a page needs: refuse other roles (403), ask again if it needs a recent authentication.
+
+    The declared name is kept on the view as ``permission`` for the contract tests.
+    """
+    permission = permission_get(perm)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            if permission.recent_authentication and (ask := reauthentication_redirect(request)) is not None:
+                return ask
+            return view(request, *args, **kwargs)
+
+        wrapper.permission = perm
+        return wrapper
+
+    return decorator
 
 
 class RolePermission(BasePermission):

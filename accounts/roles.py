@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 
 
@@ -12,20 +14,42 @@ class Role(models.TextChoices):
     MEMBER = "member", "Member"
 
 
-# permission name -> roles that hold it. Every page and API endpoint names one
-# of these; nothing else decides who may open what.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "dashboard.view": frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR}),
-    "team.view": frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR}),
-    "team.manage": frozenset({Role.OWNER, Role.ADMIN}),
-    "security.view": frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR}),
-    "security.edit": frozenset({Role.OWNER, Role.ADMIN}),
-    "security.reveal_secret": frozenset({Role.OWNER, Role.ADMIN}),
-    "content.manage": frozenset({Role.OWNER, Role.ADMIN}),
+STAFF = frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR})
+MANAGERS = frozenset({Role.OWNER, Role.ADMIN})
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Who may do something, and whether they must have proved who they are recently.
+
+    ``recent_authentication``: the action creates, removes or elevates access,
+    changes one's own authentication factors or a security setting, or destroys
+    data; a session whose last authentication is older than the window is asked
+    for the password (and a code) first.
+    """
+
+    roles: frozenset[str]
+    recent_authentication: bool = False
+
+
+# permission name -> who holds it. Every page, API endpoint and command names one
+# of these; nothing else decides who may do what, or whether they are asked again.
+PERMISSIONS: dict[str, Permission] = {
+    "dashboard.view": Permission(STAFF),
+    "team.view": Permission(STAFF),
+    "team.manage": Permission(MANAGERS, recent_authentication=True),
+    "security.view": Permission(STAFF),
+    "security.edit": Permission(MANAGERS, recent_authentication=True),
+    "security.reveal_secret": Permission(MANAGERS, recent_authentication=True),
+    "content.manage": Permission(MANAGERS),
+    "content.delete": Permission(MANAGERS, recent_authentication=True),
     # A delivery token names the signed-in person to the content API, so every role may get one.
-    "content.delivery_token": frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR, Role.MEMBER}),
-    "activity.view": frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR}),
-    "profile.view": frozenset({Role.OWNER, Role.ADMIN, Role.AUDITOR, Role.MEMBER}),
+    "content.delivery_token": Permission(EVERYONE),
+    "activity.view": Permission(STAFF),
+    "profile.view": Permission(EVERYONE),
+    # One's own password, two-step authentication and recovery codes.
+    "profile.authentication": Permission(EVERYONE, recent_authentication=True),
 }
 
 # Roles an actor may give or take away from others.
@@ -35,11 +59,15 @@ MANAGEABLE_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def role_has_perm(role: str, perm: str) -> bool:
+def permission_get(perm: str) -> Permission:
     try:
-        return role in PERMISSIONS[perm]
+        return PERMISSIONS[perm]
     except KeyError:
         raise KeyError(f"Unknown permission {perm!r}; add it to accounts.roles.PERMISSIONS.") from None
+
+
+def role_has_perm(role: str, perm: str) -> bool:
+    return role in permission_get(perm).roles
 
 
 def can_manage_role(actor_role: str, role: str) -> bool:

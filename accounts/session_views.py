@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
 from .models import UserSession
+from .permissions import permission_required
 
 
-@permission_required("profile.view", raise_exception=True)
+@require_safe
+@permission_required("profile.view")
 def sessions_view(request):
     return render(
         request,
@@ -26,7 +27,7 @@ def sessions_view(request):
 
 
 @require_POST
-@permission_required("profile.view", raise_exception=True)
+@permission_required("profile.view")
 def session_revoke_view(request, pk):
     session = get_object_or_404(UserSession, pk=pk, user=request.user)
     try:
@@ -41,7 +42,7 @@ def session_revoke_view(request, pk):
 
 
 @require_POST
-@permission_required("profile.view", raise_exception=True)
+@permission_required("profile.view")
 def sessions_revoke_others_view(request):
     ended = services.user_sessions_revoke_all(
         user=request.user, acting_user=request.user, keep_session_key=request.session.session_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_otp
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import forms, otp, selectors, services, session_state, sign_in
+from .permissions import permission_required
 from .reauth import PENDING_POST, safe_next
 
 NEW_RECOVERY_CODES = "accounts.two_factor.new_recovery_codes"
@@ -72,7 +73,8 @@ def _confirm_signed_in_session(request, user, device, kind: str) -> None:
 
 
 @never_cache
-@permission_required("profile.view", raise_exception=True)
+@require_safe
+@permission_required("profile.view")
 def two_factor_view(request):
     return _two_factor_page(request, disable_form=forms.TwoFactorDisableForm())
 
@@ -93,7 +95,7 @@ def _two_factor_page(request, *, disable_form, status: int = 200):
 
 
 @never_cache
-@permission_required("profile.view", raise_exception=True)
+@permission_required("profile.authentication")
 @sensitive_post_parameters("code")
 def two_factor_enrol_view(request):
     user = request.user
@@ -125,7 +127,8 @@ def two_factor_enrol_view(request):
 
 
 @never_cache
-@permission_required("profile.view", raise_exception=True)
+@require_safe
+@permission_required("profile.authentication")
 def two_factor_qr_view(request):
     device = selectors.totp_device_pending(request.user)
     if device is None:
@@ -137,7 +140,7 @@ def two_factor_qr_view(request):
 
 
 @never_cache
-@permission_required("profile.view", raise_exception=True)
+@permission_required("profile.authentication")
 def two_factor_recovery_codes_view(request):
     if request.method == "POST":
         if "done" in request.POST:
@@ -170,7 +173,7 @@ def _recovery_codes_regenerate(request):
 
 
 @require_POST
-@permission_required("profile.view", raise_exception=True)
+@permission_required("profile.authentication")
 @sensitive_post_parameters("password", "code")
 def two_factor_disable_view(request):
     form = forms.TwoFactorDisableForm(request.POST)

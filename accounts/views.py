@@ -7,20 +7,20 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from activity.selectors import event_list
 
 from . import conf, forms, selectors, services, session_state, sign_in
 from .models import User
-from .reauth import reauthentication_redirect
+from .permissions import permission_required
 from .roles import Role, can_manage_role
 from .selectors import sign_in_history
 
@@ -140,7 +140,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # Profile -------------------------------------------------------------------------
 
 
-@permission_required("profile.view", raise_exception=True)
+@require_safe
+@permission_required("profile.view")
 def profile_view(request):
     return render(
         request,
@@ -174,11 +175,12 @@ def _password_change(request, *, template: str, title: str):
     return render(request, template, {"form": form, "title": title})
 
 
-@permission_required("profile.view", raise_exception=True)
+@permission_required("profile.authentication")
 def password_change_view(request):
     return _password_change(request, template="accounts/password_change.html", title="Change password")
 
 
+@permission_required("profile.authentication")
 def password_change_required_view(request):
     if not request.session.get(session_state.PASSWORD_CHANGE_REQUIRED):
         return redirect("dashboard")
@@ -188,7 +190,8 @@ def password_change_required_view(request):
 # Team ----------------------------------------------------------------------------
 
 
-@permission_required("team.view", raise_exception=True)
+@require_safe
+@permission_required("team.view")
 def team_view(request):
     can_manage = request.user.has_perm("team.manage")
     return _team_page(request, invite_form=forms.InviteForm(acting_user=request.user) if can_manage else None)
@@ -210,7 +213,7 @@ def _team_page(request, *, invite_form, status: int = 200):
 
 
 @require_POST
-@permission_required("team.manage", raise_exception=True)
+@permission_required("team.manage")
 def team_invite_view(request):
     form = forms.InviteForm(request.POST, acting_user=request.user)
     if form.is_valid():
@@ -224,7 +227,8 @@ def team_invite_view(request):
     return _team_page(request, invite_form=form, status=400)
 
 
-@permission_required("team.view", raise_exception=True)
+@require_safe
+@permission_required("team.view")
 def member_view(request, pk):
     member = get_object_or_404(User, pk=pk)
     can_manage = request.user.has_perm("team.manage") and can_manage_role(request.user.role, member.role)
@@ -250,12 +254,12 @@ class MemberAction:
     """One action on a team member, declared once: the service it calls, what it says, what it asks first.
 
     ``perform(request, member, form)`` calls one service; ``form`` (if any) parses the POST first.
+    Every action needs ``team.manage``, which asks for a recent authentication.
     """
 
     path: str
     perform: Callable
     success: str
-    reauthentication: bool = False
     form: type | None = None
     invalid: str = ""
 
@@ -271,7 +275,6 @@ MEMBER_ACTIONS: dict[str, MemberAction] = {
             user=member, role=form.cleaned_data["role"], acting_user=request.user
         ),
         "The role of {email} is now {role}.",
-        reauthentication=True,
         form=forms.RoleForm,
         invalid="Choose a role you are allowed to give.",
     ),
@@ -306,7 +309,6 @@ MEMBER_ACTIONS: dict[str, MemberAction] = {
         "two-step/reset",
         lambda request, member, form: services.two_factor_reset(user=member, acting_user=request.user),
         "Two-step authentication of {email} is reset: they set it up again at next sign-in.",
-        reauthentication=True,
     ),
     "unlock": MemberAction(
         "unlock",
@@ -319,11 +321,9 @@ MEMBER_ACTIONS: dict[str, MemberAction] = {
 
 
 @require_POST
-@permission_required("team.manage", raise_exception=True)
+@permission_required("team.manage")
 def member_action_view(request, pk, action: str):
     spec = MEMBER_ACTIONS[action]
-    if spec.reauthentication and (ask := reauthentication_redirect(request)) is not None:
-        return ask
     member = get_object_or_404(User, pk=pk)
     form = spec.form(request.POST, acting_user=request.user) if spec.form is not None else None
     if form is not None and not form.is_valid():
@@ -339,7 +339,7 @@ def member_action_view(request, pk, action: str):
 
 
 @require_POST
-@permission_required("team.manage", raise_exception=True)
+@permission_required("team.manage")
 def team_require_password_change_view(request):
     count = services.password_change_require(acting_user=request.user)
     messages.success(request, f"{count} members must change their password at next sign-in.")

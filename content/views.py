@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from accounts.permissions import permission_required
 
 from . import selectors, services
 from .forms import EntryForm
@@ -15,7 +16,7 @@ def _fields(form: EntryForm) -> dict:
     return {name: form.cleaned_data[name] or "" for name in EntryForm.Meta.fields}
 
 
-@permission_required("content.manage", raise_exception=True)
+@permission_required("content.manage")
 def entry_list_view(request):
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -35,7 +36,7 @@ def entry_list_view(request):
     )
 
 
-@permission_required("content.manage", raise_exception=True)
+@permission_required("content.manage")
 def entry_edit_view(request, pk: int):
     entry = get_object_or_404(Entry, pk=pk)
     form = EntryForm(request.POST or None, instance=entry)
@@ -55,7 +56,7 @@ def entry_edit_view(request, pk: int):
 
 
 @require_POST
-@permission_required("content.manage", raise_exception=True)
+@permission_required("content.delete")
 def entry_delete_view(request, pk: int):
     entry = get_object_or_404(Entry, pk=pk)
     if not request.POST.get("confirm"):

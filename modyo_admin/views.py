@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts import selectors as account_selectors
 from accounts.validators import help_texts
 from activity.selectors import event_list
 
 
+@require_safe
 def dashboard_view(request):
     # Members hold no dashboard permission; their start page is their profile, not a refusal.
     if not request.user.has_perm("dashboard.view"):

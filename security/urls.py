@@ -8,7 +8,7 @@ from . import views
 app_name = "security"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="security:settings"), name="index"),
+    path("", RedirectView.as_view(pattern_name="security:settings", http_method_names=["get", "head"]), name="index"),
     path("security/", views.security_settings_view, name="settings"),
     # One POST view per section of the page, each built from its row of views.SECTIONS.
     *(

@@ -16,18 +16,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.forms import LockoutPolicyForm, PasswordPolicyForm, SessionPolicyForm, TwoFactorPolicyForm
 from accounts.lockout import cooloff_time, failure_limit
-from accounts.reauth import reauthentication_required
+from accounts.permissions import permission_required
 from accounts.validators import help_texts
 from activity import selectors as activity_selectors
 from activity import services as activity_services
@@ -55,7 +54,6 @@ class Section:
     path: str
     anchor: str
     permission: str
-    reauthentication: bool
     service: Callable[..., Any]
     success: str = ""
     context: Callable[[HttpRequest], dict] = lambda request: {}
@@ -151,7 +149,6 @@ SECTIONS: tuple[Section, ...] = (
         path="password-policy/",
         anchor="password-policy",
         permission="security.edit",
-        reauthentication=True,
         context=_password_policy_context,
         form=lambda data: PasswordPolicyForm(data, instance=account_selectors.password_policy_get()),
         form_name="policy_form",
@@ -164,7 +161,6 @@ SECTIONS: tuple[Section, ...] = (
         path="two-step/",
         anchor="two-step",
         permission="security.edit",
-        reauthentication=True,
         context=lambda request: {"sign_in_policy": account_selectors.sign_in_policy_get()},
         form=lambda data: TwoFactorPolicyForm(data, instance=account_selectors.sign_in_policy_get()),
         form_name="two_factor_form",
@@ -177,7 +173,6 @@ SECTIONS: tuple[Section, ...] = (
         path="lockout/",
         anchor="lockout",
         permission="security.edit",
-        reauthentication=True,
         context=_lockout_context,
         form=_lockout_form,
         form_name="lockout_form",
@@ -190,7 +185,6 @@ SECTIONS: tuple[Section, ...] = (
         path="sessions/",
         anchor="sessions",
         permission="security.edit",
-        reauthentication=True,
         context=_sessions_context,
         form=lambda data: SessionPolicyForm(data, instance=account_selectors.sign_in_policy_get()),
         form_name="sessions_form",
@@ -203,7 +197,6 @@ SECTIONS: tuple[Section, ...] = (
         path="cors/",
         anchor="cors",
         permission="security.edit",
-        reauthentication=True,
         context=lambda request: {"cors": selectors.cors_settings_get()},
         form=_cors_form,
         form_name="cors_form",
@@ -216,7 +209,6 @@ SECTIONS: tuple[Section, ...] = (
         path="delivery/ttl/",
         anchor="delivery",
         permission="security.edit",
-        reauthentication=True,
         context=lambda request: {"delivery": selectors.delivery_settings_get(), "delivery_short_ttl": SHORT_TOKEN_TTL},
         form=lambda data: DeliveryTokenTTLForm(
             data, initial={"token_ttl": selectors.delivery_settings_get().token_ttl}
@@ -232,7 +224,6 @@ SECTIONS: tuple[Section, ...] = (
         path="delivery/rotate/",
         anchor="delivery",
         permission="security.edit",
-        reauthentication=True,
         context=_delivery_key_context,
         # The first key replaces nothing, so its form asks neither a grace period nor a confirmation.
         form=lambda data: DeliveryKeyRotateForm(data, first_key=selectors.delivery_key_current() is None),
@@ -249,7 +240,6 @@ SECTIONS: tuple[Section, ...] = (
         path="delivery/reveal/",
         anchor="delivery",
         permission="security.reveal_secret",
-        reauthentication=True,
         context=_reveal_context,
         service=services.delivery_secret_reveal,
         respond=_show_revealed_secret,
@@ -259,7 +249,6 @@ SECTIONS: tuple[Section, ...] = (
         path="activity-retention/",
         anchor="activity-retention",
         permission="security.edit",
-        reauthentication=True,
         context=lambda request: {"retention": activity_selectors.retention_get()},
         form=_retention_form,
         form_name="retention_form",
@@ -285,7 +274,8 @@ def _page(request, *, status: int = 200, **shown) -> HttpResponse:
     return render(request, "security/settings.html", context, status=status)
 
 
-@permission_required("security.view", raise_exception=True)
+@require_safe
+@permission_required("security.view")
 def security_settings_view(request):
     return _page(request)
 
@@ -315,12 +305,10 @@ def _section_update(request, section: Section) -> HttpResponse:
 
 
 def section_update_view(section: Section) -> Callable[[HttpRequest], HttpResponse]:
-    """Return the POST view of ``section``, declared with its permission and, if asked, re-authentication."""
+    """Return the POST view of ``section``, declared with its permission (which says whether it asks again)."""
 
     def view(request):
         return _section_update(request, section)
 
     view.__name__ = view.__qualname__ = f"{section.name}_update_view"
-    if section.reauthentication:
-        view = reauthentication_required(view)
-    return require_POST(permission_required(section.permission, raise_exception=True)(view))
+    return require_POST(permission_required(section.permission)(view))

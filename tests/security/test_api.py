@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from accounts import roles
 from accounts.permissions import RolePermission, requires
 from accounts.roles import PERMISSIONS, Role
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -63,20 +63,20 @@ def test_the_token_endpoint_declares_the_delivery_token_permission():
 
 @pytest.mark.parametrize("role", Role.values)
 def test_every_signed_in_role_may_get_a_delivery_token(client, users_by_role, delivery_key, role):
-    sign_in(client, users_by_role[role])
+    force_sign_in(client, users_by_role[role])
     response = client.get(TOKEN_URL)
     assert response.status_code == 200
     assert response.json()["token_type"] == "Bearer"
 
 
 def test_a_role_without_the_permission_is_refused_a_token(client, monkeypatch, member, owner, delivery_key):
-    monkeypatch.setitem(roles.PERMISSIONS, "content.delivery_token", frozenset({Role.OWNER}))
-    sign_in(client, member)
+    monkeypatch.setitem(roles.PERMISSIONS, "content.delivery_token", roles.Permission(frozenset({Role.OWNER})))
+    force_sign_in(client, member)
     response = client.get(TOKEN_URL)
     assert response.status_code == 403
     assert response.json() == {"detail": "Your role does not hold the “content.delivery_token” permission."}
     client.logout()
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     assert client.get(TOKEN_URL).status_code == 200
 
 

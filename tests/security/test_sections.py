@@ -6,6 +6,7 @@ import pytest
 from django.urls import resolve, reverse
 
 from accounts import session_state
+from accounts.roles import PERMISSIONS
 from activity.models import Event
 from security.views import SECTIONS
 from tests.conftest import sign_in
@@ -44,7 +45,7 @@ def test_a_section_refuses_a_role_without_its_permission(client, auditor, name):
     assert resolve(URLS[name]).url_name == name
 
 
-@pytest.mark.parametrize("name", [name for name, section in BY_NAME.items() if section.reauthentication])
+@pytest.mark.parametrize("name", URLS)
 def test_a_section_that_asks_for_recent_authentication_changes_nothing_without_it(client, owner, name):
     sign_in(client, owner)
     session = client.session
@@ -85,3 +86,8 @@ def test_an_invalid_section_shows_the_page_again_with_the_errors(client, admin):
     assert response.status_code == 400
     assert response.context["retention_form"].errors["keep_days"]
     assert "Enter how many days to keep events" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_every_section_needs_a_permission_that_asks_for_recent_authentication(name):
+    assert PERMISSIONS[BY_NAME[name].permission].recent_authentication

@@ -9,14 +9,14 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from activity.models import Event
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 from tests.two_factor.conftest import code_at, enrol
 
 pytestmark = pytest.mark.django_db
 
 
 def test_sensitive_action_within_fifteen_minutes_needs_no_password(client, owner, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(f"/team/{member.pk}/role/", {"role": Role.AUDITOR})
     assert response["Location"] == f"/team/{member.pk}/"
     member.refresh_from_db()
@@ -28,7 +28,7 @@ def test_sensitive_action_after_fifteen_minutes_asks_for_the_password_and_loses_
 ):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        sign_in(client, owner)
+        force_sign_in(client, owner)
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
         response = client.post(
             f"/team/{member.pk}/role/", {"role": Role.AUDITOR}, HTTP_REFERER=f"http://testserver/team/{member.pk}/"
@@ -59,12 +59,12 @@ def test_sensitive_action_after_fifteen_minutes_asks_for_the_password_and_loses_
 def test_enrolled_members_confirm_with_password_and_code(client, owner, member, password):
     import time
 
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     secret, _ = enrol(client, owner)
     later = time.time() + 20 * 60
     with time_machine.travel(later, tick=False):
-        prompt = client.post(f"/team/{member.pk}/deactivate/")  # not sensitive: no prompt
-        assert prompt["Location"] == f"/team/{member.pk}/"
+        prompt = client.post(f"/team/{member.pk}/deactivate/")  # removing access asks too (pen-test finding)
+        assert prompt["Location"].startswith("/reauthenticate/")
         response = client.post(f"/team/{member.pk}/role/", {"role": Role.AUDITOR})
         assert response["Location"].startswith("/reauthenticate/")
         without_code = client.post(response["Location"], {"password": password})
@@ -78,7 +78,7 @@ def test_enrolled_members_confirm_with_password_and_code(client, owner, member, 
 def test_security_settings_change_asks_for_the_password_after_fifteen_minutes(client, owner):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        sign_in(client, owner)
+        force_sign_in(client, owner)
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
         response = client.post(
             "/settings/security/two-step/", {"two_factor_required": "on", "two_factor_grace_days": 0}
@@ -90,14 +90,14 @@ def test_security_settings_change_asks_for_the_password_after_fifteen_minutes(cl
 def test_two_step_reset_asks_for_the_password_after_fifteen_minutes(client, owner, member):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        sign_in(client, owner)
+        force_sign_in(client, owner)
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
         response = client.post(f"/team/{member.pk}/two-step/reset/")
     assert response["Location"].startswith("/reauthenticate/")
 
 
 def test_reauthentication_never_redirects_off_site(client, owner, password):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/reauthenticate/?next=https://evil.example/", {"password": password})
     assert response["Location"] == "/"
     assert User.objects.get(pk=owner.pk).is_active
