@@ -10,11 +10,16 @@ once; an unbound rule (Django's own ``validate_password()``) reads it itself.
 from __future__ import annotations
 
 import copy
+import re
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from zxcvbn import zxcvbn
 
+from singletons.selectors import singleton_get
+
+from . import conf
 from .models import PasswordPolicy
 
 SPECIAL_CHARACTERS = "!@#$%^&*()_+-=[]{}|"
@@ -22,9 +27,9 @@ SPECIAL_CHARACTERS_DISPLAY = " ".join(SPECIAL_CHARACTERS)
 
 
 def _policy_in_force() -> PasswordPolicy:
-    from .selectors import password_policy_get  # TEMPORARY until the singleton read path lands
-
-    return password_policy_get()
+    # The one read path of single-row settings (accounts.selectors.password_policy_get reads the same),
+    # taken directly so that the selectors may use these rules without an import circle.
+    return singleton_get(PasswordPolicy)
 
 
 class PolicyRule:
@@ -137,6 +142,77 @@ class UserAttributeSimilarityValidator(PolicyRule, password_validation.UserAttri
 
     def get_help_text(self):
         return "Not too similar to your name or email." if self.rules.reject_similar else ""
+
+
+class GuessableValidator(PolicyRule):
+    """Refuse passwords a cracker guesses early: zxcvbn's strength estimate, with the member's own words.
+
+    Django's common-password list misses pattern passwords (a common word with
+    digits and a symbol added, a keyboard walk); zxcvbn scores them as an
+    attacker's guessing order would (0 to 4). The member's name, the parts of
+    their email and the organisation's name are words an attacker tries
+    first: a password that contains one is refused whatever its score.
+    """
+
+    code = "password_guessable"
+
+    def validate(self, password, user=None):
+        if not self.rules.reject_guessable:
+            return
+        words = _personal_words(user)
+        result = zxcvbn(password[:MAX_ESTIMATED_LENGTH], user_inputs=sorted(words))
+        personal = [
+            match["token"]
+            for match in result["sequence"]
+            if match.get("dictionary_name") == "user_inputs" and len(match["token"]) >= MIN_PERSONAL_WORD
+        ]
+        if personal:
+            raise ValidationError(
+                "Easy to guess: the password contains your name, your email or the organisation's name (“%(word)s”).",
+                code=self.code,
+                params={"word": personal[0]},
+            )
+        if result["score"] < self.rules.min_strength:
+            raise ValidationError(
+                "Easy to guess: %(reason)s. Add more words, or make it longer and less predictable.",
+                code=self.code,
+                params={"reason": _weakness(result)},
+            )
+
+    def get_help_text(self):
+        if not self.rules.reject_guessable:
+            return ""
+        return "Hard to guess: no common word with digits added, no keyboard pattern, not your name or email."
+
+
+# zxcvbn's cost grows with the length; beyond this a password is long enough to be judged by its start.
+MAX_ESTIMATED_LENGTH = 100
+MIN_PERSONAL_WORD = 3
+
+
+def _personal_words(user) -> set[str]:
+    text = " ".join([getattr(user, "full_name", "") or "", getattr(user, "email", "") or "", conf.organisation_name()])
+    return {word for word in re.split(r"[^\w]+|_", text.lower()) if len(word) >= MIN_PERSONAL_WORD}
+
+
+def _weakness(result: dict) -> str:
+    """Say in words why zxcvbn finds the password easy to guess."""
+    patterns = [match.get("pattern") for match in result["sequence"]]
+    dictionaries = {match.get("dictionary_name") for match in result["sequence"]}
+    added = any(pattern in {"bruteforce", "sequence", "repeat", "date"} for pattern in patterns)
+    if "passwords" in dictionaries:
+        return "a common password" + (" with a few characters added" if added else "")
+    if "spatial" in patterns:
+        return "a keyboard pattern such as “qwerty”"
+    if "sequence" in patterns:
+        return "a sequence such as “abcd” or “1234”"
+    if "repeat" in patterns:
+        return "repeated characters"
+    if "date" in patterns or "regex" in patterns:
+        return "a date or year, which are few to try"
+    if dictionaries & {"english_wikipedia", "us_tv_and_film", "english", "surnames", "male_names", "female_names"}:
+        return "a common word or name" + (" with digits or symbols added" if added else "")
+    return "it is short and predictable"
 
 
 class PasswordHistoryValidator(PolicyRule):
