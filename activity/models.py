@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from singletons.models import SingletonModel
+
 ACTOR_USER = "user"
 ACTOR_VISITOR = "visitor"
 ACTOR_SYSTEM = "system"
@@ -140,7 +142,7 @@ class ChainHead(models.Model):
         return f"chain head at {self.last_sequence}"
 
 
-class RetentionSetting(models.Model):
+class RetentionSetting(SingletonModel):
     """How long events are kept: a single row; empty ``keep_days`` keeps them forever."""
 
     keep_days = models.PositiveIntegerField(
@@ -148,15 +150,8 @@ class RetentionSetting(models.Model):
         blank=True,
         help_text="Days an event is kept before `activity_prune` archives and removes it; empty keeps it forever.",
     )
-    updated_at = models.DateTimeField(null=True, blank=True, help_text="When the retention last changed.")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Who last changed the retention.",
-    )
+
+    EDITABLE_FIELDS = ("keep_days",)
 
     def __str__(self) -> str:
         return "keep forever" if self.keep_days is None else f"keep {self.keep_days} days"

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
+from singletons.selectors import singleton_get
+
 from . import registry
 from .chain import CHAIN_COLUMNS, portable_values
 from .models import ACTOR_SYSTEM, ACTOR_VISITOR, Event, RetentionSetting, actor_type_of
@@ -210,5 +212,6 @@ def chain_last_verification() -> Event | None:
     return Event.objects.filter(action="activity.verified").order_by("-created_at", "-sequence").first()
 
 
-def retention_get() -> RetentionSetting:
-    return RetentionSetting.objects.filter(pk=1).first() or RetentionSetting(pk=1)
+def retention_get(*, cached: bool = True) -> RetentionSetting:
+    """Return how long events are kept (cached; refreshed when it changes)."""
+    return singleton_get(RetentionSetting, cached=cached)

@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from singletons.services import singleton_update
+
 from . import conf, context, registry
 from .chain import GENESIS_HASH, Verification, compute_hash
 from .models import ChainHead, Event, RetentionSetting
@@ -153,21 +155,11 @@ def retention_update(*, acting_user: Any, keep_days: int | None) -> RetentionSet
             code="retention_out_of_range",
         )
     with transaction.atomic():
-        RetentionSetting.objects.get_or_create(pk=1)
-        setting = RetentionSetting.objects.select_for_update().get(pk=1)
-        if setting.keep_days == keep_days:
-            return setting
-        before = setting.keep_days
-        setting.keep_days = keep_days
-        setting.updated_at = timezone.now()
-        setting.updated_by = acting_user
-        setting.save()
-        event_record(
-            action="settings.activity_retention.updated",
-            actor=acting_user,
-            target=setting,
-            changes={"keep_days": [before, keep_days]},
-        )
+        setting, changes = singleton_update(RetentionSetting, acting_user=acting_user, fields={"keep_days": keep_days})
+        if changes:
+            event_record(
+                action="settings.activity_retention.updated", actor=acting_user, target=setting, changes=changes
+            )
     return setting
 
 
@@ -189,7 +181,8 @@ def events_prune(*, now: datetime | None = None, archive_dir: Path | None = None
     The archive, a gzip-compressed JSON Lines file, is complete on disk before
     any row is removed.
     """
-    keep_days = retention_get().keep_days
+    # The database, not a cached copy: removing events must follow the retention as saved.
+    keep_days = retention_get(cached=False).keep_days
     if keep_days is None:
         return None
     cutoff = (now or timezone.now()) - timedelta(days=keep_days)

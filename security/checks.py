@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from . import conf
-from .models import MAX_TOKEN_TTL, MIN_TOKEN_TTL
+from .conf import MAX_TOKEN_TTL, MIN_TOKEN_TTL
 
 
 @register(Tags.security)

@@ -1,10 +1,17 @@
-"""Settings of the security app, read lazily with their defaults."""
+"""Settings of the security app, read lazily; their defaults live here and nowhere else."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from .models import DEFAULT_TOKEN_TTL
+from accounts import conf as accounts_conf
+
+# Delivery-token lifetimes and grace periods, in seconds.
+MIN_TOKEN_TTL = 60
+MAX_TOKEN_TTL = 604_800  # one week
+DEFAULT_TOKEN_TTL = 3600
+SHORT_TOKEN_TTL = 300  # below this, the page warns that tokens are re-issued too often
+MAX_GRACE_PERIOD = MAX_TOKEN_TTL
 
 
 def cors_process_cache_seconds() -> float:
@@ -22,13 +29,11 @@ def cors_cache_timeout() -> int:
 
 
 def delivery_token_default_ttl() -> int:
-    """TTL of delivery tokens until an administrator sets one on the Security page."""
+    """TTL of delivery tokens of a new installation, stored with its delivery settings on first use."""
     return getattr(settings, "SECURITY_DELIVERY_TOKEN_DEFAULT_TTL", DEFAULT_TOKEN_TTL)
 
 
 def delivery_token_issuer() -> str:
     """The ``iss`` claim of delivery tokens: the panel's own address unless set."""
-    issuer = getattr(settings, "SECURITY_DELIVERY_TOKEN_ISSUER", "") or getattr(
-        settings, "PANEL_BASE_URL", "http://127.0.0.1:8000"
-    )
+    issuer = getattr(settings, "SECURITY_DELIVERY_TOKEN_ISSUER", "") or accounts_conf.panel_base_url()
     return issuer.rstrip("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import MAX_GRACE_PERIOD, MAX_TOKEN_TTL, MIN_TOKEN_TTL, SHORT_TOKEN_TTL
+from .conf import MAX_GRACE_PERIOD, MAX_TOKEN_TTL, MIN_TOKEN_TTL, SHORT_TOKEN_TTL
 
 
 class CorsSettingsForm(forms.Form):

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-MIN_TOKEN_TTL = 60
-MAX_TOKEN_TTL = 604_800  # one week
-DEFAULT_TOKEN_TTL = 3600
-SHORT_TOKEN_TTL = 300  # below this, the page warns that tokens are re-issued too often
-MAX_GRACE_PERIOD = MAX_TOKEN_TTL
+from singletons.models import SingletonModel
+
+from . import conf
+from .conf import DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, MIN_TOKEN_TTL
 
 
-class CorsSettings(models.Model):
+class CorsSettings(SingletonModel):
     """Which browser origins may call the public API (a single row)."""
 
     enabled = models.BooleanField(default=False, help_text="Whether the listed origins get CORS headers on /api/.")
     allowed_origins = models.JSONField(
         default=list, blank=True, help_text="Normalised origins (scheme://host[:port]), in the order entered."
     )
-    updated_at = models.DateTimeField(default=timezone.now, help_text="When the setting last changed.")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Who last changed it.",
-    )
+
+    EDITABLE_FIELDS = ("enabled", "allowed_origins")
 
     class Meta:
         verbose_name = "CORS settings"
@@ -47,7 +41,7 @@ class CorsSettings(models.Model):
         return frozenset(self.allowed_origins) if self.enabled else frozenset()
 
 
-class DeliverySettings(models.Model):
+class DeliverySettings(SingletonModel):
     """Options of the content-delivery token (a single row)."""
 
     token_ttl = models.PositiveIntegerField(
@@ -55,15 +49,8 @@ class DeliverySettings(models.Model):
         validators=[MinValueValidator(MIN_TOKEN_TTL), MaxValueValidator(MAX_TOKEN_TTL)],
         help_text=f"Lifetime of a delivery token in seconds, {MIN_TOKEN_TTL} to {MAX_TOKEN_TTL}.",
     )
-    updated_at = models.DateTimeField(default=timezone.now, help_text="When the options last changed.")
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Who last changed them.",
-    )
+
+    EDITABLE_FIELDS = ("token_ttl",)
 
     class Meta:
         verbose_name = "delivery token settings"
@@ -71,6 +58,10 @@ class DeliverySettings(models.Model):
 
     def __str__(self) -> str:
         return "delivery token settings"
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        return {"token_ttl": conf.delivery_token_default_ttl()}
 
     @property
     def activity_label(self) -> str:

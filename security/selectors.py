@@ -6,20 +6,19 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from . import conf
+from singletons.selectors import singleton_get
+
 from .models import CorsSettings, DeliveryKey, DeliverySettings
 
 
-def cors_settings_get() -> CorsSettings:
-    """Return the CORS settings (defaults, unsaved, until first changed)."""
-    return CorsSettings.objects.select_related("updated_by").filter(pk=1).first() or CorsSettings(pk=1)
+def cors_settings_get(*, cached: bool = True) -> CorsSettings:
+    """Return the CORS settings (cached; refreshed when they change)."""
+    return singleton_get(CorsSettings, cached=cached)
 
 
 def delivery_settings_get() -> DeliverySettings:
-    """Return the delivery-token options (defaults, unsaved, until first changed)."""
-    return DeliverySettings.objects.select_related("updated_by").filter(pk=1).first() or DeliverySettings(
-        pk=1, token_ttl=conf.delivery_token_default_ttl()
-    )
+    """Return the delivery-token options (cached; refreshed when they change)."""
+    return singleton_get(DeliverySettings)
 
 
 def delivery_key_current() -> DeliveryKey | None:

@@ -11,16 +11,19 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from activity.services import event_record
+from singletons.services import singleton_lock, singleton_update
 
-from . import conf, cors, delivery
-from .models import MAX_GRACE_PERIOD, MAX_TOKEN_TTL, MIN_TOKEN_TTL, CorsSettings, DeliveryKey, DeliverySettings
+from . import cors, delivery
+from .conf import MAX_GRACE_PERIOD, MAX_TOKEN_TTL, MIN_TOKEN_TTL
+from .models import CorsSettings, DeliveryKey, DeliverySettings
 from .selectors import cors_settings_get, delivery_key_current
 
 
 def _cors_publish() -> None:
-    # Read back what was committed, so that out-of-order callbacks of two
-    # quick changes still publish the newest value.
-    cors.allowed_origins.publish(cors_settings_get().effective_origins())
+    # Read back what was committed, from the database rather than a cached
+    # copy, so that out-of-order callbacks of two quick changes still publish
+    # the newest value.
+    cors.allowed_origins.publish(cors_settings_get(cached=False).effective_origins())
 
 
 @transaction.atomic
@@ -34,29 +37,20 @@ def cors_settings_update(*, acting_user, enabled: bool, allowed_origins: str | I
         origins = cors.origins_parse(allowed_origins)
     except ValidationError as error:
         raise ValidationError({"allowed_origins": error.error_list}) from None
-    current, _ = CorsSettings.objects.select_for_update().get_or_create(pk=1)
-    before = {"enabled": current.enabled, "allowed_origins": list(current.allowed_origins)}
-    after = {"enabled": bool(enabled), "allowed_origins": origins}
-    if after == before:
+    current, changes = singleton_update(
+        CorsSettings, acting_user=acting_user, fields={"enabled": bool(enabled), "allowed_origins": origins}
+    )
+    if not changes:
         return current
-    current.enabled, current.allowed_origins = after["enabled"], origins
-    current.updated_at, current.updated_by = timezone.now(), acting_user
-    current.save()
     event_record(
         action="settings.cors.updated",
         actor=acting_user,
         target=current,
-        changes={name: [before[name], after[name]] for name in after},
+        # Both values, changed or not, so that the event alone shows the whole setting.
+        changes={name: changes.get(name, [getattr(current, name)] * 2) for name in CorsSettings.EDITABLE_FIELDS},
     )
     transaction.on_commit(_cors_publish)
     return current
-
-
-def _delivery_settings_lock() -> DeliverySettings:
-    settings_row, _ = DeliverySettings.objects.select_for_update().get_or_create(
-        pk=1, defaults={"token_ttl": conf.delivery_token_default_ttl()}
-    )
-    return settings_row
 
 
 @transaction.atomic
@@ -67,18 +61,11 @@ def delivery_token_ttl_update(*, acting_user, ttl: int) -> DeliverySettings:
             {"token_ttl": f"Enter a TTL from {MIN_TOKEN_TTL} to {MAX_TOKEN_TTL} seconds, not {ttl}."},
             code="ttl_out_of_range",
         )
-    settings_row = _delivery_settings_lock()
-    before = settings_row.token_ttl
-    if ttl == before:
-        return settings_row
-    settings_row.token_ttl, settings_row.updated_at, settings_row.updated_by = ttl, timezone.now(), acting_user
-    settings_row.save()
-    event_record(
-        action="settings.delivery_token.ttl_updated",
-        actor=acting_user,
-        target=settings_row,
-        changes={"token_ttl": [before, ttl]},
-    )
+    settings_row, changes = singleton_update(DeliverySettings, acting_user=acting_user, fields={"token_ttl": ttl})
+    if changes:
+        event_record(
+            action="settings.delivery_token.ttl_updated", actor=acting_user, target=settings_row, changes=changes
+        )
     return settings_row
 
 
@@ -98,7 +85,7 @@ def delivery_secret_rotate(*, acting_user, grace_period: int = 0, replacing: boo
             {"grace_period": f"Enter a grace period from 0 to {MAX_GRACE_PERIOD} seconds, not {grace_period}."},
             code="grace_out_of_range",
         )
-    _delivery_settings_lock()  # serialises rotations
+    singleton_lock(DeliverySettings)  # serialises rotations, also the first one (no key to lock yet)
     now = timezone.now()
     DeliveryKey.objects.filter(retired_at__isnull=False, verify_until__gt=now).update(verify_until=now)
     old_key = DeliveryKey.objects.select_for_update().filter(retired_at__isnull=True).first()

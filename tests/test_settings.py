@@ -111,3 +111,44 @@ def test_system_check_is_clean(settings, capsys):
     settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
     call_command("check", fail_level="WARNING")
     assert "System check identified no issues" in capsys.readouterr().out
+
+
+# App options: the default is in the app's conf.py; the environment overrides it.
+PRINT_APP_OPTIONS = (
+    "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'modyo_admin.settings'; django.setup(); "
+    "import modyo_admin.settings as s; from accounts import conf as a; from security import conf as c; "
+    "print(hasattr(s, 'ACCOUNTS_INVITATION_TTL_HOURS'), a.invitation_ttl().total_seconds() / 3600, "
+    "c.delivery_token_default_ttl(), c.delivery_token_issuer())"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "False 72.0 3600 http://127.0.0.1:8000"),
+        (
+            {"ACCOUNTS_INVITATION_TTL_HOURS": " ", "DELIVERY_TOKEN_DEFAULT_TTL": ""},
+            "False 72.0 3600 http://127.0.0.1:8000",
+        ),
+        (
+            {
+                "ACCOUNTS_INVITATION_TTL_HOURS": "5",
+                "DELIVERY_TOKEN_DEFAULT_TTL": "600",
+                "PANEL_BASE_URL": "https://a.example/",
+            },
+            "True 5.0 600 https://a.example",
+        ),
+    ],
+)
+def test_app_defaults_apply_unless_the_environment_sets_a_value(tmp_path, env, expected):
+    result = run_settings(PRINT_APP_OPTIONS, DJANGO_DEBUG="1", MODYO_VAR_DIR=str(tmp_path), **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_malformed_app_option_is_refused_naming_its_variable(tmp_path):
+    result = run_settings(
+        "import modyo_admin.settings", DJANGO_DEBUG="1", MODYO_VAR_DIR=str(tmp_path), DELIVERY_TOKEN_DEFAULT_TTL="1h"
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DELIVERY_TOKEN_DEFAULT_TTL must be a whole number, not '1h'." in result.stderr

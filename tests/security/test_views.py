@@ -8,6 +8,7 @@ import pytest
 
 from activity.models import Event
 from security.models import CorsSettings, DeliveryKey, DeliverySettings
+from security.selectors import delivery_settings_get
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +177,8 @@ def test_a_ttl_out_of_range_is_refused_on_the_page(client, admin, cors_enabled, 
     response = client.post("/settings/security/delivery/ttl/", {"token_ttl": ttl})
     assert response.status_code == 400
     assert response.context["ttl_form"].errors["token_ttl"]
-    assert not DeliverySettings.objects.exists()
+    assert delivery_settings_get().token_ttl == 3600
+    assert not Event.objects.filter(action="settings.delivery_token.ttl_updated").exists()
 
 
 @pytest.mark.parametrize(

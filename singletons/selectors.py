@@ -1,0 +1,69 @@
+"""The one read path of single-row settings, cached for every app process.
+
+The cache rule: a reader inside a transaction reads the database (the row may
+hold uncommitted changes no other process may see); any other reader takes the
+cached copy, or reads the row and offers it with ``add()``, never ``set()``, so
+that a slow reader cannot replace what a writer cached since. Only a committed
+change replaces the copy (``singleton_cache_refresh``, on commit). If a process
+dies between its commit and that refresh, other processes keep the previous
+copy for at most ``CACHE_TIMEOUT`` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+
+from .models import SINGLETON_PK, SingletonModel
+
+CACHE_TIMEOUT = 300
+
+logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=SingletonModel)
+
+
+def singleton_get(model: type[M], *, cached: bool = True) -> M:
+    """Return the single row of ``model``, created with its defaults on first use.
+
+    ``cached=False`` reads the database, for decisions that must not follow a
+    copy (removing data, publishing a change).
+    """
+    if not cached or connection.in_atomic_block:
+        return _row(model)
+    key = model.cache_key()
+    try:
+        row = cache.get(key)
+    except Exception:
+        # With the cache down, the database still answers (more slowly).
+        logger.warning("Cache unavailable; reading %s from the database.", model._meta.label, exc_info=True)
+        return _row(model)
+    if row is None:
+        row = _row(model)
+        try:
+            cache.add(key, row, timeout=CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("Cache unavailable; %s not cached.", model._meta.label, exc_info=True)
+    return row
+
+
+def singleton_cache_refresh(model: type[SingletonModel]) -> None:
+    """Put the committed row of ``model`` in the cache (``singleton_update`` runs this on commit)."""
+    key = model.cache_key()
+    try:
+        # Read back what was committed, so that out-of-order callbacks of two
+        # quick changes still leave the newest row.
+        cache.set(key, _row(model), timeout=CACHE_TIMEOUT)
+    except Exception:
+        logger.error("Could not refresh the cached %s; removing it.", model._meta.label, exc_info=True)
+        try:
+            cache.delete(key)
+        except Exception:
+            logger.error("Could not remove the cached %s either.", model._meta.label, exc_info=True)
+
+
+def _row(model: type[M]) -> M:
+    return model.objects.get_or_create(pk=SINGLETON_PK, defaults=model.defaults())[0]
