@@ -105,3 +105,73 @@ def check_samesite_none_needs_secure_cookies(app_configs, **kwargs):
             )
         ]
     return []
+
+
+CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
+CSP_REQUIRED = {"default-src", "frame-ancestors"}
+CSP_FORBIDDEN = ("'unsafe-inline'", "'unsafe-eval'")
+
+
+@register(Tags.security)
+def check_content_security_policy(app_configs, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    directives = (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("DIRECTIVES") or {}
+    # A directive holds one source (a string), several (a list, tuple or set) or a flag (a bool).
+    sources = [
+        str(source)
+        for value in directives.values()
+        if not isinstance(value, bool) and value is not None
+        for source in ([value] if isinstance(value, str) else value)
+    ]
+    if (
+        CSP_MIDDLEWARE not in middleware
+        or not {name for name, value in directives.items() if value} >= CSP_REQUIRED
+        or any(source in CSP_FORBIDDEN for source in sources)
+    ):
+        return [
+            Error(
+                "The Content-Security-Policy is missing or lets injected code run.",
+                hint=f"MIDDLEWARE must contain {CSP_MIDDLEWARE}, and CONTENT_SECURITY_POLICY['DIRECTIVES'] must set "
+                f"{' and '.join(sorted(CSP_REQUIRED))} and allow neither {' nor '.join(CSP_FORBIDDEN)}: move "
+                "inline scripts and styles to static files.",
+                id="security.E006",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_no_store_middleware(app_configs, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    no_store = "modyo_admin.middleware.NoStoreForCredentialsMiddleware"
+    authentication = "django.contrib.auth.middleware.AuthenticationMiddleware"
+    if (
+        no_store not in middleware
+        or authentication not in middleware
+        or middleware.index(no_store) < middleware.index(authentication)
+    ):
+        return [
+            Error(
+                f"{no_store} must be in MIDDLEWARE, after {authentication}.",
+                hint="Without it, browsers and proxies may keep signed-in pages and API answers with user data; "
+                "before authentication it cannot tell who is signed in.",
+                id="security.E007",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def check_permissions_policy(app_configs, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    permissions_policy = "modyo_admin.middleware.PermissionsPolicyMiddleware"
+    if permissions_policy not in middleware or not getattr(settings, "PERMISSIONS_POLICY", None):
+        return [
+            Error(
+                "No Permissions-Policy header is sent.",
+                hint=f"Add {permissions_policy} to MIDDLEWARE and list the browser features to switch off in "
+                "PERMISSIONS_POLICY.",
+                id="security.E008",
+            )
+        ]
+    return []

@@ -77,3 +77,71 @@ def test_e005_samesite_none_without_secure_cookies(settings):
     assert ids(checks.check_samesite_none_needs_secure_cookies(None)) == ["security.E005"]
     settings.SESSION_COOKIE_SECURE = True
     assert checks.check_samesite_none_needs_secure_cookies(None) == []
+
+
+CSP_MIDDLEWARE = "csp.middleware.CSPMiddleware"
+NO_STORE_MIDDLEWARE = "modyo_admin.middleware.NoStoreForCredentialsMiddleware"
+PERMISSIONS_POLICY_MIDDLEWARE = "modyo_admin.middleware.PermissionsPolicyMiddleware"
+
+
+def test_the_project_settings_pass_every_response_header_check():
+    for check in (
+        checks.check_content_security_policy,
+        checks.check_no_store_middleware,
+        checks.check_permissions_policy,
+    ):
+        assert check(None) == []
+
+
+def test_e006_csp_middleware_missing(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != CSP_MIDDLEWARE]
+    assert ids(checks.check_content_security_policy(None)) == ["security.E006"]
+
+
+def test_e006_no_content_security_policy(settings):
+    del settings.CONTENT_SECURITY_POLICY
+    assert ids(checks.check_content_security_policy(None)) == ["security.E006"]
+
+
+@pytest.mark.parametrize(
+    ("directive", "value"),
+    [
+        ("script-src", ["'self'", "'unsafe-inline'"]),
+        ("default-src", ("'self'", "'unsafe-eval'")),
+        ("style-src", "'unsafe-inline'"),
+    ],
+)
+def test_e006_csp_that_allows_inline_code_or_eval(settings, directive, value):
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": {**policy["DIRECTIVES"], directive: value}}
+    assert ids(checks.check_content_security_policy(None)) == ["security.E006"]
+
+
+@pytest.mark.parametrize("directive", ["default-src", "frame-ancestors"])
+def test_e006_csp_without_a_required_directive(settings, directive):
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = {name: value for name, value in policy["DIRECTIVES"].items() if name != directive}
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
+    assert ids(checks.check_content_security_policy(None)) == ["security.E006"]
+
+
+def test_e007_no_store_middleware_missing(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != NO_STORE_MIDDLEWARE]
+    assert ids(checks.check_no_store_middleware(None)) == ["security.E007"]
+
+
+def test_e007_no_store_middleware_before_authentication(settings):
+    middleware = [m for m in settings.MIDDLEWARE if m != NO_STORE_MIDDLEWARE]
+    middleware.insert(middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware"), NO_STORE_MIDDLEWARE)
+    settings.MIDDLEWARE = middleware
+    assert ids(checks.check_no_store_middleware(None)) == ["security.E007"]
+
+
+def test_e008_permissions_policy_middleware_missing(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != PERMISSIONS_POLICY_MIDDLEWARE]
+    assert ids(checks.check_permissions_policy(None)) == ["security.E008"]
+
+
+def test_e008_empty_permissions_policy(settings):
+    settings.PERMISSIONS_POLICY = {}
+    assert ids(checks.check_permissions_policy(None)) == ["security.E008"]
