@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from modyo_admin.context_processors import navigation
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_the_dashboard_shows_the_team_the_policy_and_the_latest_events(client, o
 
 
 def test_a_member_is_sent_from_the_dashboard_to_their_profile(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     response = client.get("/")
     assert response.status_code == 302
     assert response.url == "/profile/"

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts import otp, services
 from accounts.models import User, UserSession
 from tests.activity.event_contract import EventCase
+from tests.conftest import force_sign_in
 from tests.factories import DEFAULT_PASSWORD
 
 NEW_PASSWORD = "Brand-New-Pass-77"
@@ -154,8 +155,7 @@ def _then(*steps):
 
 
 def _other_session(world):
-    other = Client()
-    other.post("/login/", {"username": world["owner"].email, "password": DEFAULT_PASSWORD})
+    other = force_sign_in(Client(), world["owner"])
     return UserSession.objects.get(session_key=other.session.session_key)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from accounts.models import UserSession
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -57,13 +57,13 @@ def test_sign_in_follows_a_safe_next_and_ignores_an_external_one(client, owner):
 
 
 def test_sign_out_needs_post(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     assert client.get("/logout/").status_code == 405
     assert client.get("/profile/").status_code == 200
 
 
 def test_sign_out_ends_the_session(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     key = session_cookie(client)
     response = client.post("/logout/")
     assert response.status_code == 302

@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.roles import Role
 from activity.models import Event
 from tests.accounts.conftest import invitation_token
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_failed_sign_in_for_an_unknown_email_is_recorded(client, db):
 
 
 def test_sign_out_is_recorded(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     client.post("/logout/")
     event = only_event("auth.signed_out")
     assert_actor(event, member)
@@ -74,7 +74,7 @@ def test_sign_out_is_recorded(client, member):
 
 
 def test_password_change_is_recorded(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     client.post(
         "/profile/password/",
         {"old_password": DEFAULT_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
@@ -111,7 +111,7 @@ def test_member_invited_and_joined_are_recorded(client, admin):
 
 
 def test_role_change_is_recorded_with_before_and_after(client, owner, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     client.post(f"/team/{member.pk}/role/", {"role": Role.AUDITOR})
     event = only_event("member.role_changed")
     assert_actor(event, owner)
@@ -126,7 +126,7 @@ def test_refused_role_change_records_nothing(owner):
 
 
 def test_deactivation_and_reactivation_are_recorded(client, owner, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     client.post(f"/team/{member.pk}/deactivate/")
     client.post(f"/team/{member.pk}/reactivate/")
     deactivated = only_event("member.deactivated")
@@ -140,7 +140,7 @@ def test_deactivation_and_reactivation_are_recorded(client, owner, member):
 
 
 def test_password_policy_update_is_recorded_with_before_and_after(client, admin, django_capture_on_commit_callbacks):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/settings/security/password-policy/",
@@ -159,7 +159,7 @@ def test_password_policy_update_is_recorded_with_before_and_after(client, admin,
 
 
 def test_required_password_change_is_recorded_for_one_member_and_for_all(client, admin, member):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     client.post(f"/team/{member.pk}/require-password-change/")
     client.post("/team/require-password-change/")
     one, everyone = Event.objects.filter(action="password.change_required").order_by("sequence")

@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.roles import Role
 from activity.models import Event
 from tests.accounts.conftest import field_errors, invitation_token
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -111,13 +111,13 @@ def test_invitation_password_is_checked_for_similarity_with_the_name_typed_on_th
 
 
 def test_profile_and_change_page_show_rules(client, member, strict_composition):
-    sign_in(client, member)
+    force_sign_in(client, member)
     assert_rules_shown(client.get("/profile/"))
     assert_rules_shown(client.get("/profile/password/"))
 
 
 def test_password_change_refuses_a_weak_password_and_keeps_the_old_one(client, member, strict_composition):
-    sign_in(client, member)
+    force_sign_in(client, member)
     data = {"old_password": DEFAULT_PASSWORD, "new_password1": WEAK, "new_password2": WEAK}
     response = client.post("/profile/password/", data)
     assert response.status_code == 200
@@ -128,7 +128,7 @@ def test_password_change_refuses_a_weak_password_and_keeps_the_old_one(client, m
 
 
 def test_password_change_needs_the_current_password(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     response = client.post(
         "/profile/password/", {"old_password": "Wrong-Password-1", "new_password1": STRONG, "new_password2": STRONG}
     )
@@ -138,7 +138,7 @@ def test_password_change_needs_the_current_password(client, member):
 
 
 def test_password_change_refuses_mismatched_confirmation(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     response = client.post(
         "/profile/password/", {"old_password": DEFAULT_PASSWORD, "new_password1": STRONG, "new_password2": STRONG + "x"}
     )
@@ -148,7 +148,7 @@ def test_password_change_refuses_mismatched_confirmation(client, member):
 
 
 def test_password_change_sets_the_new_password_and_keeps_this_session(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     data = {"old_password": DEFAULT_PASSWORD, "new_password1": STRONG, "new_password2": STRONG}
     response = client.post("/profile/password/", data)
     assert response.status_code == 302
@@ -159,8 +159,8 @@ def test_password_change_sets_the_new_password_and_keeps_this_session(client, me
 
 def test_password_change_signs_out_other_sessions(client, client_factory, member):
     other = client_factory()
-    sign_in(other, member)
-    sign_in(client, member)
+    force_sign_in(other, member)
+    force_sign_in(client, member)
     client.post(
         "/profile/password/", {"old_password": DEFAULT_PASSWORD, "new_password1": STRONG, "new_password2": STRONG}
     )
@@ -210,7 +210,7 @@ def test_password_reset_link_works_once(client, member):
 
 def test_password_reset_ends_every_session(client, client_factory, member):
     other = client_factory()
-    sign_in(other, member)
+    force_sign_in(other, member)
     client.post("/password-reset/", {"email": member.email})
     form_url = client.get(reset_link_path()).url
     client.post(form_url, {"new_password1": STRONG, "new_password2": STRONG})

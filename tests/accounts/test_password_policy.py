@@ -9,7 +9,7 @@ from accounts import selectors, services
 from accounts.models import PasswordPolicy, User
 from activity.models import Event
 from tests.accounts.conftest import field_errors
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user, make_user_via_service
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def change_password(client, old: str, new: str, url: str = "/profile/password/")
 
 
 def test_policy_page_saves_every_option_and_raises_the_version(client, admin, django_capture_on_commit_callbacks):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = post_policy(
         client,
         django_capture_on_commit_callbacks,
@@ -83,7 +83,7 @@ def test_policy_page_saves_every_option_and_raises_the_version(client, admin, dj
 def test_policy_page_refuses_values_out_of_range_and_saves_nothing(
     client, owner, django_capture_on_commit_callbacks, field, value, message
 ):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     events_before = Event.objects.count()
     response = post_policy(client, django_capture_on_commit_callbacks, require_special="on", **{field: value})
     assert response.status_code == 400
@@ -97,7 +97,7 @@ def test_policy_page_refuses_values_out_of_range_and_saves_nothing(
 
 @pytest.mark.parametrize(("field", "value"), [("min_length", "8"), ("min_length", "128"), ("history_count", "24")])
 def test_policy_page_accepts_the_range_boundaries(client, owner, django_capture_on_commit_callbacks, field, value):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = post_policy(client, django_capture_on_commit_callbacks, require_special="on", **{field: value})
     assert response.status_code == 302
     assert getattr(selectors.password_policy_get(), field) == int(value)
@@ -117,7 +117,7 @@ def test_saving_the_same_policy_changes_nothing(owner, set_policy):
 
 
 def test_policy_page_explains_current_guidance_and_rules(client, auditor):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     html = client.get("/settings/security/").content.decode()
     assert "NIST SP 800-63B" in html
     assert "15" in html
@@ -185,7 +185,7 @@ def test_compliance_counts_ignore_invited_and_deactivated_members(owner):
 
 def test_a_new_password_is_known_to_comply_with_the_version_in_force(client, member, set_policy):
     policy = set_policy(min_length=10)
-    sign_in(client, member)
+    force_sign_in(client, member)
     change_password(client, DEFAULT_PASSWORD, LENGTH_20)
     member.refresh_from_db()
     assert (member.password_policy_version, member.password_compliant) == (policy.version, True)
@@ -237,7 +237,7 @@ def test_member_under_a_forced_change_can_still_sign_out(client, set_policy):
 
 
 def test_admin_requires_one_member_to_change_password_at_next_sign_in(client, client_factory, admin, member):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.post(f"/team/{member.pk}/require-password-change/")
     assert response.status_code == 302
     member.refresh_from_db()
@@ -258,20 +258,20 @@ def test_admin_requires_one_member_to_change_password_at_next_sign_in(client, cl
 
 
 def test_owner_requires_every_member_to_change_password(client, owner, admin, auditor, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/team/require-password-change/", follow=True)
     assert "members must change their password at next sign-in" in response.content.decode()
     assert set(User.objects.filter(must_change_password=True)) == {owner, admin, auditor, member}
 
 
 def test_admin_requiring_everyone_leaves_owners_and_admins_alone(client, owner, admin, auditor, member):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     client.post("/team/require-password-change/")
     assert set(User.objects.filter(must_change_password=True)) == {auditor, member}
 
 
 def test_required_change_applies_at_next_sign_in_not_to_the_open_session(client, owner, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     services.password_change_require(acting_user=owner, user=member)
     assert client.get("/profile/").status_code == 200
     client.post("/logout/")
@@ -293,7 +293,7 @@ def test_forced_change_refuses_the_current_password(client, owner, member):
 def test_history_refuses_reuse_of_the_last_n_passwords(client, set_policy):
     member = make_user_via_service(email="member@example.com")  # its first password starts the history
     set_policy(history_count=2)
-    sign_in(client, member)
+    force_sign_in(client, member)
     second = "Second-Pass-Word-2"
     third = "Third-Pass-Word-3"
     assert change_password(client, DEFAULT_PASSWORD, second).status_code == 302
@@ -311,7 +311,7 @@ def test_history_refuses_reuse_of_the_last_n_passwords(client, set_policy):
 
 
 def test_history_off_allows_reusing_a_previous_password(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     assert change_password(client, DEFAULT_PASSWORD, "Second-Pass-Word-2").status_code == 302
     assert change_password(client, "Second-Pass-Word-2", DEFAULT_PASSWORD).status_code == 302
 

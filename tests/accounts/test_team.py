@@ -14,7 +14,7 @@ from accounts import services
 from accounts.models import Invitation, User, UserSession
 from accounts.roles import Role
 from tests.accounts.conftest import invitation_token
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 from tests.factories import make_user, make_user_via_service
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_with_two_owners_one_may_be_deactivated(owner):
 
 
 def test_last_owner_rule_through_the_page_shows_a_clear_message(client, owner):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(f"/team/{owner.pk}/role/", {"role": Role.ADMIN}, follow=True)
     assert "The last active owner cannot be demoted. Make someone else an owner first." in response.content.decode()
     owner.refresh_from_db()
@@ -105,7 +105,7 @@ def test_last_owner_rule_through_the_page_shows_a_clear_message(client, owner):
 
 def test_nobody_can_deactivate_themselves(client, owner):
     make_user(email="second@example.com", role=Role.OWNER)
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(f"/team/{owner.pk}/deactivate/", follow=True)
     assert "You cannot deactivate yourself." in response.content.decode()
     owner.refresh_from_db()
@@ -149,7 +149,7 @@ def test_admin_cannot_invite_or_promote_to_admin_or_owner(admin, member, role):
 
 
 def test_admin_invite_form_offers_only_auditor_and_member(client, admin):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.get("/team/")
     assert [value for value, _ in response.context["invite_form"].fields["role"].choices] == [
         Role.AUDITOR,
@@ -249,7 +249,7 @@ def test_invitation_lifetime_follows_the_setting(client, owner, settings, time_m
 
 def test_a_new_invitation_voids_the_earlier_link(client, owner):
     user, first = services.member_invite(email="nina@example.com", role=Role.MEMBER, acting_user=owner)
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     client.post(f"/team/{user.pk}/reinvite/")
     [second] = Invitation.objects.filter(user=user, revoked_at__isnull=True)
     assert Invitation.objects.filter(user=user).count() == 2
@@ -292,11 +292,11 @@ def test_invitation_token_is_stored_only_as_a_hash(owner):
 
 def test_deactivation_ends_live_sessions_at_once(client, client_factory, owner, member):
     member_browser = client_factory()
-    sign_in(member_browser, member)
+    force_sign_in(member_browser, member)
     assert member_browser.get("/profile/").status_code == 200
     member_key = member_browser.session.session_key
 
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(f"/team/{member.pk}/deactivate/")
     assert response.status_code == 302
 
@@ -317,7 +317,7 @@ def test_deactivated_member_cannot_sign_in(client, owner, member):
 
 
 def test_deactivated_member_is_kept_and_can_be_reactivated(client, owner, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     client.post(f"/team/{member.pk}/deactivate/")
     member.refresh_from_db()
     assert member.status == User.Status.DEACTIVATED
@@ -337,7 +337,7 @@ def test_deactivated_member_has_no_permissions(owner, admin):
 
 
 def test_role_change_through_the_page(client, owner, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(f"/team/{member.pk}/role/", {"role": Role.ADMIN}, follow=True)
     assert "The role of member@example.com is now Admin." in response.content.decode()
     member.refresh_from_db()
@@ -345,7 +345,7 @@ def test_role_change_through_the_page(client, owner, member):
 
 
 def test_member_page_hides_management_from_admins_viewing_an_owner(client, owner, admin):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.get(f"/team/{owner.pk}/")
     assert response.status_code == 200
     assert response.context["can_manage"] is False
@@ -362,7 +362,7 @@ def test_a_pending_owner_invitation_does_not_count_as_another_active_owner(owner
 
 
 def test_invite_form_shows_a_clear_error_for_someone_already_on_the_team(client, owner, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/team/invite/", {"email": "Member@Example.com", "role": Role.MEMBER})
     assert response.status_code == 400
     assert "member@example.com is already on the team." in response.content.decode()

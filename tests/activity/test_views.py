@@ -13,7 +13,7 @@ from activity import context
 from activity.models import Event
 from activity.selectors import Cursor, EventFilters, event_page, events_filtered
 from activity.services import event_record
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_filters_combine(log, owner):
     ],
 )
 def test_page_and_exports_show_exactly_the_filtered_set(client, auditor, log, params, predicate):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     expected = [e.sequence for e in sorted(log, key=lambda e: e.created_at, reverse=True) if predicate(e)]
     assert expected
 
@@ -131,7 +131,7 @@ def test_ip_filter(client, auditor):
 
 def test_system_actor_filter(client, auditor):
     event_record(action="activity.seeded", target_label="by the system")
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     events = client.get("/activity/", {"actor": "system", "q": "by the"}).context["page"].events
     assert [e.target_label for e in events] == ["by the system"]
 
@@ -139,7 +139,7 @@ def test_system_actor_filter(client, auditor):
 def test_date_range_is_read_in_the_browsers_time_zone(client, auditor):
     # 23:30 on 1 March in Santiago (UTC-3) is 02:30 on 2 March in UTC.
     event = _at(datetime(2025, 3, 2, 2, 30, tzinfo=UTC), action="activity.seeded", target_label="late")
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     params = {"date_from": "2025-03-01", "date_to": "2025-03-01", "q": "late"}
     in_santiago = client.get("/activity/", {**params, "tz": "America/Santiago"})
     assert [e.pk for e in in_santiago.context["page"].events] == [event.pk]
@@ -158,7 +158,7 @@ def test_date_range_is_read_in_the_browsers_time_zone(client, auditor):
     ],
 )
 def test_bad_filters_get_a_specific_message_and_keep_the_input(client, auditor, params, message):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.get("/activity/", params)
     assert response.status_code == 400
     body = response.content.decode()
@@ -170,7 +170,7 @@ def test_bad_filters_get_a_specific_message_and_keep_the_input(client, auditor, 
 
 @override_settings(ACTIVITY_PAGE_SIZE=10)
 def test_page_links_to_more_instead_of_counting(client, auditor, log):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.get("/activity/", {"q": "person"})
     body = response.content.decode()
     cursor = response.context["page"].next_cursor
@@ -183,7 +183,7 @@ def test_page_links_to_more_instead_of_counting(client, auditor, log):
 
 
 def test_small_result_shows_its_count(client, auditor, log):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     assert "6 events." in client.get("/activity/", {"target_id": "101"}).content.decode()
 
 
@@ -195,7 +195,7 @@ def test_detail_shows_before_and_after_side_by_side(client, auditor, owner):
         target_id="1",
         changes={"min_length": [8, 12], "version": [1, 2], "note": "kept"},
     )
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.get(f"/activity/{event.sequence}/")
     rows = {row["field"]: row for row in response.context["rows"]}
     assert (rows["min_length"]["before"], rows["min_length"]["after"]) == ("8", "12")
@@ -206,12 +206,12 @@ def test_detail_shows_before_and_after_side_by_side(client, auditor, owner):
 
 
 def test_missing_event_is_404(client, auditor):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     assert client.get("/activity/999999/").status_code == 404
 
 
 def test_chart_is_an_svg_with_one_bar_per_day_with_events(client, auditor, log):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.get(
         "/activity/chart.svg", {"date_from": "2025-03-01", "date_to": "2025-03-10", "action": "member.invited"}
     )
@@ -226,7 +226,7 @@ def test_chart_is_an_svg_with_one_bar_per_day_with_events(client, auditor, log):
 
 def test_export_neutralises_spreadsheet_formulas(client, auditor):
     event_record(action="auth.sign_in_failed", target_type="user", target_label="=HYPERLINK(1)")
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.get("/activity/export.csv", {"action": "auth.sign_in_failed", "q": "HYPERLINK"})
     (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     assert row["target_label"] == "'=HYPERLINK(1)"
@@ -253,7 +253,7 @@ def _visitor_event() -> Event:
 
 def test_failed_sign_in_is_shown_as_an_anonymous_visitor_and_never_anonymous(client, auditor):
     client.post("/login/", {"username": "nobody@example.com", "password": "wrong"})
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     body = client.get("/activity/", {"action": "auth.sign_in_failed"}).content.decode()
     assert "<td>Anonymous visitor</td>" in body
     assert "<td>Anonymous</td>" not in body
@@ -261,7 +261,7 @@ def test_failed_sign_in_is_shown_as_an_anonymous_visitor_and_never_anonymous(cli
 
 def test_detail_says_a_system_event_comes_from_the_system(client, auditor):
     event = event_record(action="auth.unlocked", target_type="user", target_label="someone@example.com")
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     body = client.get(f"/activity/{event.sequence}/").content.decode()
     assert "<dt>Actor</dt><dd>System <small" in body
     assert "recorded by a command or scheduled job" in body
@@ -271,7 +271,7 @@ def test_detail_says_a_system_event_comes_from_the_system(client, auditor):
 def test_actor_filter_tells_the_system_from_anonymous_visitors(client, auditor):
     system = event_record(action="auth.unlocked", target_label="by the system")
     visitor = _visitor_event()
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     found = {
         actor: {e.sequence for e in client.get("/activity/", {"actor": actor}).context["page"].events}
         for actor in ("system", "visitor")
@@ -285,7 +285,7 @@ def test_exports_mark_who_acted_and_keep_the_existing_columns(client, auditor, o
     user = event_record(action="member.invited", actor=owner, target=owner)
     system = event_record(action="auth.unlocked", target_label="by the system")
     visitor = _visitor_event()
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     query = {"actor": "", "q": ""}
 
     response = client.get("/activity/export.csv", query)
@@ -321,7 +321,7 @@ def test_exports_mark_who_acted_and_keep_the_existing_columns(client, auditor, o
     ],
 )
 def test_out_of_range_dates_get_a_clear_400(client, auditor, url):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.get(url)
     assert response.status_code == 400
     assert "Enter a date from 1970-01-01 to 9999-12-30" in response.content.decode()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from security import delivery
 from security import services as security_services
-from tests.conftest import force_sign_in, sign_in
+from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def detail(slug: str) -> str:
 
 @pytest.fixture
 def token(client, member, delivery_key) -> str:
-    sign_in(client, member)
+    force_sign_in(client, member)
     token = client.get("/api/delivery/token").json()["token"]
     client.logout()
     return token
@@ -58,7 +58,7 @@ def test_a_private_entry_is_404_without_a_token(client, private_entry):
 
 
 def test_a_signed_in_session_alone_does_not_reveal_private_entries(client, owner, private_entry):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     assert client.get(detail("price-list")).status_code == 404
     assert slugs(client.get(LIST)) == []
 

@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from activity.models import Event
 from content import services
 from content.models import Entry
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_admin_creates_an_entry_and_one_event_is_recorded(client, admin):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.post(
         "/content/", {"title": "Price list", "slug": "", "visibility": "private", "body": "Members only."}
     )
@@ -29,7 +29,7 @@ def test_an_admin_creates_an_entry_and_one_event_is_recorded(client, admin):
 
 def test_a_taken_slug_is_refused_and_the_input_kept(client, owner):
     services.entry_create(acting_user=owner, title="One", slug="same", visibility="public")
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/content/", {"title": "Two", "slug": "same", "visibility": "public", "body": "Kept"})
     assert response.status_code == 400
     assert "Another entry already uses the slug “same”." in response.content.decode()
@@ -38,7 +38,7 @@ def test_a_taken_slug_is_refused_and_the_input_kept(client, owner):
 
 
 def test_an_invalid_slug_is_refused_with_a_message(client, owner):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/content/", {"title": "x", "slug": "has space", "visibility": "public", "body": ""})
     assert response.status_code == 400
     assert response.context["form"].errors["slug"]
@@ -46,7 +46,7 @@ def test_an_invalid_slug_is_refused_with_a_message(client, owner):
 
 def test_editing_records_before_and_after(client, owner):
     entry = services.entry_create(acting_user=owner, title="Old", slug="old", visibility="public", body="a")
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(
         f"/content/{entry.pk}/", {"title": "New", "slug": "old", "visibility": "private", "body": "b"}
     )
@@ -63,7 +63,7 @@ def test_saving_an_unchanged_entry_records_nothing(owner):
 
 def test_deleting_needs_confirmation_and_records_the_entry(client, owner):
     entry = services.entry_create(acting_user=owner, title="Gone", slug="gone", visibility="public")
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     assert client.post(f"/content/{entry.pk}/delete/").status_code == 302
     assert Entry.objects.filter(pk=entry.pk).exists()
     assert client.post(f"/content/{entry.pk}/delete/", {"confirm": "on"}).status_code == 302
@@ -75,7 +75,7 @@ def test_deleting_needs_confirmation_and_records_the_entry(client, owner):
 
 def test_an_auditor_cannot_change_content(client, owner, auditor):
     entry = services.entry_create(acting_user=owner, title="Keep", slug="keep", visibility="public")
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     assert client.post("/content/", {"title": "x", "visibility": "public"}).status_code == 403
     assert client.post(f"/content/{entry.pk}/delete/", {"confirm": "on"}).status_code == 403
     assert Entry.objects.count() == 1

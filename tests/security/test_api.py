@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from accounts import roles
 from accounts.permissions import RolePermission, requires
 from accounts.roles import PERMISSIONS, Role
-from tests.conftest import force_sign_in, sign_in
+from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db
 

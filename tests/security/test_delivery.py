@@ -19,7 +19,7 @@ from activity.models import Event
 from security import delivery, services
 from security.delivery import AUDIENCE, InvalidDeliveryToken, delivery_token_verify
 from security.models import DeliveryKey
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_a_signed_in_user_gets_a_token_that_an_independent_check_verifies(
     client, owner, delivery_key, set_cors, time_at_start
 ):
     set_cors("https://www.mydomain.com")
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     secret = displayed_secret(client)
     response = client.get("/api/delivery/token")
     assert response.status_code == 200
@@ -113,7 +113,7 @@ def test_a_signed_in_user_gets_a_token_that_an_independent_check_verifies(
 
 
 def test_every_token_has_its_own_jti(client, member, delivery_key):
-    sign_in(client, member)
+    force_sign_in(client, member)
     first, second = issue(client)["token"], issue(client)["token"]
     assert (
         jwt.decode(first, options={"verify_signature": False})["jti"]
@@ -128,7 +128,7 @@ def test_the_token_endpoint_needs_a_session(client, delivery_key):
 
 
 def test_the_token_endpoint_needs_no_csrf_token_and_records_nothing(client, member, delivery_key):
-    sign_in(client, member)
+    force_sign_in(client, member)
     browser = Client(enforce_csrf_checks=True)
     browser.cookies = client.cookies  # the same session, in a client that enforces CSRF
     events_before = Event.objects.count()
@@ -139,7 +139,7 @@ def test_the_token_endpoint_needs_no_csrf_token_and_records_nothing(client, memb
 
 def test_an_allowed_origin_may_fetch_a_token_with_credentials(client, member, delivery_key, owner, set_cors):
     set_cors("https://www.mydomain.com")
-    sign_in(client, member)
+    force_sign_in(client, member)
     response = client.get("/api/delivery/token", HTTP_ORIGIN="https://www.mydomain.com")
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "https://www.mydomain.com"
@@ -147,7 +147,7 @@ def test_an_allowed_origin_may_fetch_a_token_with_credentials(client, member, de
 
 
 def test_without_a_key_the_endpoint_says_so(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     response = client.get("/api/delivery/token")
     assert response.status_code == 503
     assert "generated" in response.json()["detail"]
@@ -165,7 +165,7 @@ def test_the_secret_has_at_least_256_bits(delivery_key):
 
 def test_the_ttl_is_honoured(client, member, owner, delivery_key, time_at_start):
     services.delivery_token_ttl_update(acting_user=owner, ttl=600)
-    sign_in(client, member)
+    force_sign_in(client, member)
     body = issue(client)
     assert body["expires_in"] == 600
     claims = delivery_token_verify(body["token"])
@@ -200,7 +200,7 @@ def test_a_ttl_change_records_before_and_after(owner):
 
 
 def test_rotation_refuses_old_tokens_at_once(client, member, owner, delivery_key):
-    sign_in(client, member)
+    force_sign_in(client, member)
     old_token = issue(client)["token"]
     new_key = services.delivery_secret_rotate(acting_user=owner)
     with pytest.raises(InvalidDeliveryToken, match="key"):
@@ -211,7 +211,7 @@ def test_rotation_refuses_old_tokens_at_once(client, member, owner, delivery_key
 
 
 def test_the_grace_period_honours_the_previous_key_until_it_ends(client, member, owner, delivery_key, time_at_start):
-    sign_in(client, member)
+    force_sign_in(client, member)
     old_token = issue(client)["token"]
     services.delivery_secret_rotate(acting_user=owner, grace_period=300)
     new_token = issue(client)["token"]
@@ -225,7 +225,7 @@ def test_the_grace_period_honours_the_previous_key_until_it_ends(client, member,
 
 
 def test_rotating_again_ends_the_grace_of_older_keys(client, member, owner, delivery_key):
-    sign_in(client, member)
+    force_sign_in(client, member)
     first_token = issue(client)["token"]
     services.delivery_secret_rotate(acting_user=owner, grace_period=3600)
     second_token = issue(client)["token"]

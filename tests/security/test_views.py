@@ -9,7 +9,7 @@ import pytest
 from activity.models import Event
 from security.models import CorsSettings, DeliveryKey, DeliverySettings
 from security.selectors import delivery_settings_get
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def cors_enabled(set_cors):
 
 
 def test_an_admin_saves_the_example_origins(client, admin, django_capture_on_commit_callbacks):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/settings/security/cors/",
@@ -51,7 +51,7 @@ def test_an_admin_saves_the_example_origins(client, admin, django_capture_on_com
 
 
 def test_an_invalid_origin_is_named_and_nothing_is_saved(client, admin, cors_enabled):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.post(
         "/settings/security/cors/", {"enabled": "", "allowed_origins": "http://ok.com, http://evil.com/path"}
     )
@@ -76,7 +76,7 @@ def test_an_invalid_origin_is_named_and_nothing_is_saved(client, admin, cors_ena
 def test_auditors_and_members_cannot_change_or_reveal(client, auditor, member, delivery_key, url):
     for user in (auditor, member):
         client.logout()
-        sign_in(client, user)
+        force_sign_in(client, user)
         assert client.post(url, {"enabled": "on", "token_ttl": "600", "confirm": "on"}).status_code == 403
     assert DeliveryKey.objects.count() == 1
     assert (
@@ -87,7 +87,7 @@ def test_auditors_and_members_cannot_change_or_reveal(client, auditor, member, d
 
 
 def test_the_delivery_section_appears_once_cors_is_enabled(client, owner, delivery_key, set_cors):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     assert 'id="delivery"' not in client.get(PAGE).content.decode()
     set_cors("http://mydomain.com")
     page = client.get(PAGE).content.decode()
@@ -102,7 +102,7 @@ def test_owners_and_admins_reveal_the_secret_and_it_is_recorded(
     client, users_by_role, delivery_key, cors_enabled, role
 ):
     user = users_by_role[role]
-    sign_in(client, user)
+    force_sign_in(client, user)
     page = client.get(PAGE)
     assert not secret_shown(page, delivery_key)
     assert "Reveal secret" in page.content.decode()
@@ -117,7 +117,7 @@ def test_owners_and_admins_reveal_the_secret_and_it_is_recorded(
 
 
 def test_an_auditor_sees_the_key_id_but_never_the_secret(client, auditor, delivery_key, cors_enabled):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.get(PAGE)
     assert response.status_code == 200
     page = response.content.decode()
@@ -128,7 +128,7 @@ def test_an_auditor_sees_the_key_id_but_never_the_secret(client, auditor, delive
 
 
 def test_no_event_or_page_ever_holds_the_secret(client, owner, delivery_key, cors_enabled):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     client.post("/settings/security/delivery/reveal/")
     client.post("/settings/security/delivery/rotate/", {"grace_period": "0", "confirm": "on"})
     secrets_ = list(DeliveryKey.objects.values_list("secret", flat=True))
@@ -139,7 +139,7 @@ def test_no_event_or_page_ever_holds_the_secret(client, owner, delivery_key, cor
 
 
 def test_generating_a_new_key_asks_for_confirmation(client, owner, delivery_key, cors_enabled):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/settings/security/delivery/rotate/", {"grace_period": "0"})
     assert response.status_code == 400
     assert "Tick the box to confirm generating a new key." in response.content.decode()
@@ -155,14 +155,14 @@ def test_generating_a_new_key_asks_for_confirmation(client, owner, delivery_key,
 
 
 def test_the_first_key_needs_no_confirmation(client, owner, cors_enabled):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     assert "No key has been generated yet" in client.get(PAGE).content.decode()
     assert client.post("/settings/security/delivery/rotate/").status_code == 302
     assert DeliveryKey.objects.filter(retired_at__isnull=True).count() == 1
 
 
 def test_a_short_ttl_is_saved_with_a_warning(client, admin, cors_enabled):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.post("/settings/security/delivery/ttl/", {"token_ttl": "120"}, follow=True)
     assert DeliverySettings.objects.get().token_ttl == 120
     page = response.content.decode()
@@ -173,7 +173,7 @@ def test_a_short_ttl_is_saved_with_a_warning(client, admin, cors_enabled):
 
 @pytest.mark.parametrize("ttl", ["59", "604801", "abc", ""])
 def test_a_ttl_out_of_range_is_refused_on_the_page(client, admin, cors_enabled, ttl):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.post("/settings/security/delivery/ttl/", {"token_ttl": ttl})
     assert response.status_code == 400
     assert response.context["ttl_form"].errors["token_ttl"]
@@ -193,7 +193,7 @@ def test_a_ttl_out_of_range_is_refused_on_the_page(client, admin, cors_enabled, 
 def test_the_sensitive_actions_ask_for_recent_authentication(client, owner, delivery_key, cors_enabled, url):
     from accounts import session_state
 
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     session = client.session
     session[session_state.AUTHENTICATED_AT] = 0  # proved who they are long ago
     session.save()
@@ -206,14 +206,14 @@ def test_the_sensitive_actions_ask_for_recent_authentication(client, owner, deli
 
 
 def test_reveal_without_a_key_explains(client, owner, cors_enabled):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/settings/security/delivery/reveal/", follow=True)
     assert "No delivery key has been generated yet." in response.content.decode()
     assert not Event.objects.filter(action="settings.delivery_token.revealed").exists()
 
 
 def test_the_revealed_secret_matches_the_page_exactly(client, owner, delivery_key, cors_enabled):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/settings/security/delivery/reveal/")
     match = re.search(r'id="delivery-secret" value="([^"]+)"', response.content.decode())
     same = match is not None and match.group(1) == delivery_key.secret
@@ -221,7 +221,7 @@ def test_the_revealed_secret_matches_the_page_exactly(client, owner, delivery_ke
 
 
 def test_the_activity_log_names_the_key_and_never_its_secret(client, owner, delivery_key, cors_enabled):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     client.post("/settings/security/delivery/reveal/")
     page = client.get("/activity/").content.decode()
     assert f"revealed the secret of delivery key {delivery_key.kid}" in page
@@ -231,6 +231,6 @@ def test_the_activity_log_names_the_key_and_never_its_secret(client, owner, deli
 
 
 def test_a_reveal_shows_the_secret_even_while_cors_is_off(client, owner, delivery_key):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/settings/security/delivery/reveal/")
     assert secret_shown(response, delivery_key)

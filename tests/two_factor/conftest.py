@@ -7,7 +7,7 @@ import pytest
 
 from accounts import selectors
 from accounts.models import User
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in
 
 
 def code_at(secret_base32: str, moment: float | None = None) -> str:
@@ -33,7 +33,7 @@ def enrolled(client):
     """Return a function that signs ``user`` in, enrols them and signs them out again."""
 
     def _enrolled(user: User) -> tuple[str, list[str]]:
-        sign_in(client, user)
+        force_sign_in(client, user)
         secret, codes = enrol(client, user)
         client.post("/logout/")
         return secret, codes

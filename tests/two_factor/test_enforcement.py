@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import selectors, services
 from accounts.roles import Role
 from activity.models import Event
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 from tests.two_factor.conftest import enrol
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def require_two_factor(owner, grace_days=0):
 @pytest.mark.parametrize("role", list(Role))
 def test_enforcement_sends_every_role_to_enrolment_from_every_page(client, users_by_role, owner, role):
     user = users_by_role[role]
-    sign_in(client, user)
+    force_sign_in(client, user)
     require_two_factor(owner)
     for path in PAGES:
         response = client.get(path)
@@ -39,7 +39,7 @@ def test_enforcement_sends_every_role_to_enrolment_from_every_page(client, users
 def test_enrolling_lifts_the_enforcement_redirect(client, users_by_role, owner, role):
     user = users_by_role[role]
     require_two_factor(owner)
-    sign_in(client, user)
+    force_sign_in(client, user)
     enrol(client, user)
     assert client.get("/profile/").status_code == 200
 
@@ -64,7 +64,7 @@ def test_grace_period_reminds_with_days_left_then_forces(client, member, owner):
 
 def test_reset_deletes_devices_and_forces_enrolment_again(client, member, owner, password):
     require_two_factor(owner)
-    sign_in(client, member)
+    force_sign_in(client, member)
     enrol(client, member)
     client.post("/logout/")
 
@@ -80,7 +80,7 @@ def test_reset_deletes_devices_and_forces_enrolment_again(client, member, owner,
 
 
 def test_team_page_shows_two_step_status(client, owner, member):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     enrol(client, owner)
     page = client.get("/team/")
     assert page.context["two_factor_ids"] == {owner.pk}

@@ -10,14 +10,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import otp, selectors
 from activity.models import Event
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in
 from tests.two_factor.conftest import code_at, enrol
 
 pytestmark = pytest.mark.django_db
 
 
 def test_enrolment_page_shows_qr_code_and_grouped_secret(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     page = client.get("/profile/two-step/enrol/")
     grouped = page.context["secret_grouped"]
     assert all(len(group) == 4 for group in grouped.split(" ")[:-1])
@@ -47,7 +47,7 @@ def test_provisioning_uri_names_issuer_account_and_standard_parameters(member, s
 
 
 def test_device_becomes_active_only_after_a_valid_code(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     page = client.get("/profile/two-step/enrol/")
     secret = page.context["secret_grouped"].replace(" ", "")
     assert not TOTPDevice.objects.filter(user=member, confirmed=True).exists()
@@ -66,7 +66,7 @@ def test_device_becomes_active_only_after_a_valid_code(client, member):
 
 
 def test_ten_recovery_codes_are_shown_once(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     _secret, codes = enrol(client, member)
     assert len(codes) == 10
     assert len(set(codes)) == 10
@@ -79,7 +79,7 @@ def test_ten_recovery_codes_are_shown_once(client, member):
 def test_recovery_codes_page_offers_them_as_a_text_file(client, member):
     from urllib.parse import unquote
 
-    sign_in(client, member)
+    force_sign_in(client, member)
     page = client.get("/profile/two-step/enrol/")
     secret = page.context["secret_grouped"].replace(" ", "")
     client.post("/profile/two-step/enrol/", {"code": code_at(secret)})
@@ -91,7 +91,7 @@ def test_recovery_codes_page_offers_them_as_a_text_file(client, member):
 
 
 def test_regenerating_recovery_codes_voids_the_old_set(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     _secret, old_codes = enrol(client, member)
     response = client.post("/profile/two-step/recovery-codes/")
     assert response.status_code == 302
@@ -104,7 +104,7 @@ def test_regenerating_recovery_codes_voids_the_old_set(client, member):
 
 
 def test_turning_off_needs_password_and_valid_code(client, member, password):
-    sign_in(client, member)
+    force_sign_in(client, member)
     secret, _codes = enrol(client, member)
     with time_machine.travel(time.time() + 60, tick=False):
         bad_password = client.post("/profile/two-step/disable/", {"password": "wrong", "code": code_at(secret)})
@@ -123,7 +123,7 @@ def test_turning_off_needs_password_and_valid_code(client, member, password):
 
 
 def test_turning_off_is_refused_while_enforced(client, member, owner, password):
-    sign_in(client, member)
+    force_sign_in(client, member)
     secret, _codes = enrol(client, member)
     from accounts import services
 

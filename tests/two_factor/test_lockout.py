@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts import selectors as account_selectors
 from activity.models import Event
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in
 from tests.two_factor.conftest import code_at
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_case_and_spaces_do_not_escape_the_count(client, member, password):
 def test_owner_unlocks_from_the_team_page(client, member, owner, password):
     fail(Client(), member.email, 5)
     assert account_selectors.lockout_active_for_email(member.email)
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     assert client.get(f"/team/{member.pk}/").context["locked"] is True
     response = client.post(f"/team/{member.pk}/unlock/")
     assert response.status_code == 302
@@ -157,7 +157,7 @@ def test_environment_sets_the_default_limit(client, member, password, settings):
 
 
 def test_settings_page_overrides_limit_and_cool_off_and_records_the_change(client, owner, member, password):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/settings/security/lockout/", {"lockout_failure_limit": 10, "lockout_cooloff_minutes": 30})
     assert response.status_code == 302
     event = Event.objects.get(action="settings.lockout.updated")
@@ -181,7 +181,7 @@ def test_settings_page_overrides_limit_and_cool_off_and_records_the_change(clien
     ],
 )
 def test_lockout_settings_are_bounded(client, owner, limit, cooloff, error):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(
         "/settings/security/lockout/", {"lockout_failure_limit": limit, "lockout_cooloff_minutes": cooloff}
     )
@@ -192,7 +192,7 @@ def test_lockout_settings_are_bounded(client, owner, limit, cooloff, error):
 
 def test_admin_cannot_unlock_an_owner(client, admin, owner):
     fail(Client(), owner.email, 5)
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     client.post(f"/team/{owner.pk}/unlock/")
     assert account_selectors.lockout_active_for_email(owner.email)
     assert not Event.objects.filter(action="auth.unlocked").exists()
@@ -206,7 +206,7 @@ def test_axes_reset_ip_unlocks_that_address_and_is_recorded(member, password):
 
 
 def test_guessing_the_current_password_from_a_signed_in_session_locks_out(client, member, password):
-    sign_in(client, member)
+    force_sign_in(client, member)
     for _ in range(5):
         response = client.post(
             "/profile/password/",
@@ -220,7 +220,7 @@ def test_guessing_the_current_password_from_a_signed_in_session_locks_out(client
 
 
 def test_wrong_passwords_at_reauthentication_count_towards_the_lockout(client, member, password):
-    sign_in(client, member)
+    force_sign_in(client, member)
     for _ in range(5):
         response = client.post("/reauthenticate/", {"password": "guess"}, REMOTE_ADDR=ATTACKER)
     assert response.status_code == 429

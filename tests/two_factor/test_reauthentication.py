@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from activity.models import Event
-from tests.conftest import force_sign_in, sign_in
+from tests.conftest import force_sign_in
 from tests.two_factor.conftest import code_at, enrol
 
 pytestmark = pytest.mark.django_db

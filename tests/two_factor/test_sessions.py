@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import SignInPolicy
 from activity.models import Event
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,8 @@ def test_sessions_page_lists_browser_os_and_ip(member):
 
 def test_revoking_a_session_ends_it_at_once(member):
     laptop, phone = Client(), Client()
-    sign_in(laptop, member)
-    sign_in(phone, member)
+    force_sign_in(laptop, member)
+    force_sign_in(phone, member)
     sessions = laptop.get("/profile/sessions/").context["sessions"]
     phone_session = next(s for s in sessions if s.session_key != laptop.session.session_key)
     assert laptop.post(f"/profile/sessions/{phone_session.pk}/sign-out/").status_code == 302
@@ -81,7 +81,7 @@ def test_revoking_a_session_ends_it_at_once(member):
 def test_sign_out_everywhere_else_keeps_the_current_session(member):
     laptop, phone, tablet = Client(), Client(), Client()
     for client in (laptop, phone, tablet):
-        sign_in(client, member)
+        force_sign_in(client, member)
     laptop.post("/profile/sessions/sign-out-others/")
     assert laptop.get("/profile/").status_code == 200
     assert phone.get("/profile/").status_code == 302
@@ -90,17 +90,17 @@ def test_sign_out_everywhere_else_keeps_the_current_session(member):
 
 def test_cannot_revoke_someone_elses_session_from_the_profile(client, member, admin):
     other = Client()
-    sign_in(other, admin)
+    force_sign_in(other, admin)
     admin_session = admin.sessions.get()
-    sign_in(client, member)
+    force_sign_in(client, member)
     assert client.post(f"/profile/sessions/{admin_session.pk}/sign-out/").status_code == 404
     assert other.get("/profile/").status_code == 200
 
 
 def test_admin_signs_a_member_out_everywhere(client, member, admin):
     member_client = Client()
-    sign_in(member_client, member)
-    sign_in(client, admin)
+    force_sign_in(member_client, member)
+    force_sign_in(client, admin)
     assert client.post(f"/team/{member.pk}/sign-out/").status_code == 302
     assert member_client.get("/profile/").status_code == 302
     event = Event.objects.get(action="session.revoked")
@@ -109,8 +109,8 @@ def test_admin_signs_a_member_out_everywhere(client, member, admin):
 
 def test_changing_password_signs_out_other_sessions(member, password):
     laptop, phone = Client(), Client()
-    sign_in(laptop, member)
-    sign_in(phone, member)
+    force_sign_in(laptop, member)
+    force_sign_in(phone, member)
     new = "An0ther-Long-Passphrase!"
     response = laptop.post("/profile/password/", {"old_password": password, "new_password1": new, "new_password2": new})
     assert response.status_code == 302
@@ -142,7 +142,7 @@ def test_session_limits_are_bounded(owner, field, value, valid):
 
 
 def test_limits_beyond_aal2_are_allowed_with_a_warning(client, owner):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post(
         "/settings/security/sessions/", {"session_absolute_minutes": 3 * 24 * 60, "session_idle_minutes": 120}
     )
@@ -154,7 +154,7 @@ def test_limits_beyond_aal2_are_allowed_with_a_warning(client, owner):
 
 
 def test_out_of_range_session_limit_is_refused_with_a_message_and_nothing_saved(client, owner):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.post("/settings/security/sessions/", {"session_absolute_minutes": 1, "session_idle_minutes": 30})
     assert response.status_code == 400
     assert "greater than or equal to 5" in response.content.decode()
@@ -162,7 +162,7 @@ def test_out_of_range_session_limit_is_refused_with_a_message_and_nothing_saved(
 
 
 def test_the_current_session_cannot_be_revoked_from_the_list(client, member):
-    sign_in(client, member)
+    force_sign_in(client, member)
     current = member.sessions.get(session_key=client.session.session_key)
     response = client.post(f"/profile/sessions/{current.pk}/sign-out/", follow=True)
     assert "sign out instead" in response.content.decode()
