@@ -67,3 +67,30 @@ def check_sign_in_middleware(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Backends that print, keep or drop mail instead of sending it.
+_UNDELIVERING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+@register(Tags.security)
+def check_email_backend(app_configs, **kwargs):
+    """With debug off, invitation and reset links must be mailed, never printed into the log or dropped."""
+    if settings.DEBUG or getattr(settings, "EMAIL_UNDELIVERED_OK", False):
+        return []
+    if settings.EMAIL_BACKEND in _UNDELIVERING_EMAIL_BACKENDS:
+        return [
+            Error(
+                f"Mail goes to {settings.EMAIL_BACKEND}, which delivers nothing: invitation and password-reset "
+                "links would be written to the log or lost.",
+                hint="Set EMAIL_BACKEND to django.core.mail.backends.smtp.EmailBackend (with EMAIL_HOST and its "
+                "credentials), or set EMAIL_UNDELIVERED_OK=1 if no mail should leave this installation.",
+                id="accounts.E003",
+            )
+        ]
+    return []
