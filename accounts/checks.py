@@ -30,6 +30,7 @@ def check_password_validators(app_configs, **kwargs):
         "accounts.validators.SpecialCharacterValidator",
         "accounts.validators.CommonPasswordValidator",
         "accounts.validators.UserAttributeSimilarityValidator",
+        "accounts.validators.GuessableValidator",
         "accounts.validators.PasswordHistoryValidator",
     }
     missing = sorted(required - names)

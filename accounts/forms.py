@@ -166,6 +166,15 @@ class RoleForm(forms.Form):
 
 
 class PasswordPolicyForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the score stays as it is (it only matters while guessable passwords are rejected).
+        self.fields["min_strength"].required = False
+
+    def clean_min_strength(self):
+        value = self.cleaned_data["min_strength"]
+        return self.instance.min_strength if value is None else value
+
     class Meta:
         model = PasswordPolicy
         fields = list(PasswordPolicy.EDITABLE_FIELDS)
@@ -178,12 +187,20 @@ class PasswordPolicyForm(forms.ModelForm):
             ),
             "reject_common": "Reject common passwords",
             "reject_similar": "Reject passwords too similar to the member's name or email",
+            "reject_guessable": (
+                "Reject easily guessed passwords (common words with digits added, keyboard patterns, "
+                "the member's name or email, the organisation's name)"
+            ),
+            "min_strength": "Minimum strength score, 0 to 4 (3 recommended)",
             "history_count": "Refuse reuse of the last N passwords (0 = off)",
             "force_change_if_noncompliant": (
                 "Make members whose password does not comply change it right after signing in"
             ),
         }
-        widgets = {"min_length": forms.NumberInput(attrs={"min": 8, "max": MAX_PASSWORD_LENGTH})}
+        widgets = {
+            "min_length": forms.NumberInput(attrs={"min": 8, "max": MAX_PASSWORD_LENGTH}),
+            "min_strength": forms.NumberInput(attrs={"min": 0, "max": 4}),
+        }
 
 
 class SecondStepForm(forms.Form):

@@ -177,6 +177,16 @@ class PasswordPolicy(SingletonModel):
     )
     reject_common = models.BooleanField(default=True, help_text="Reject passwords found in a list of common ones.")
     reject_similar = models.BooleanField(default=True, help_text="Reject passwords too similar to the name or email.")
+    reject_guessable = models.BooleanField(
+        default=True,
+        help_text="Reject passwords a cracker would guess early (zxcvbn's estimate), and any that contain the "
+        "member's name, email or the organisation's name.",
+    )
+    min_strength = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MaxValueValidator(4)],
+        help_text="Lowest zxcvbn score accepted while guessable passwords are rejected: 0 (any) to 4 (hardest).",
+    )
     history_count = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(MAX_PASSWORD_HISTORY)],
@@ -193,6 +203,8 @@ class PasswordPolicy(SingletonModel):
         "require_special",
         "reject_common",
         "reject_similar",
+        "reject_guessable",
+        "min_strength",
         "history_count",
         "force_change_if_noncompliant",
     )

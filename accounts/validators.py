@@ -167,10 +167,10 @@ class GuessableValidator(PolicyRule):
             if match.get("dictionary_name") == "user_inputs" and len(match["token"]) >= MIN_PERSONAL_WORD
         ]
         if personal:
+            # The matching word is not named: it is a piece of the password.
             raise ValidationError(
-                "Easy to guess: the password contains your name, your email or the organisation's name (“%(word)s”).",
+                "Easy to guess: the password contains your name, your email or the organisation's name.",
                 code=self.code,
-                params={"word": personal[0]},
             )
         if result["score"] < self.rules.min_strength:
             raise ValidationError(
@@ -185,14 +185,18 @@ class GuessableValidator(PolicyRule):
         return "Hard to guess: no common word with digits added, no keyboard pattern, not your name or email."
 
 
-# zxcvbn's cost grows with the length; beyond this a password is long enough to be judged by its start.
-MAX_ESTIMATED_LENGTH = 100
-MIN_PERSONAL_WORD = 3
+# zxcvbn refuses longer input (its cost grows with the length); a longer password is judged by its start.
+MAX_ESTIMATED_LENGTH = 72
+# Shorter name parts ("Li", "Mia") match too many unrelated passwords to refuse them.
+MIN_PERSONAL_WORD = 4
 
 
 def _personal_words(user) -> set[str]:
-    text = " ".join([getattr(user, "full_name", "") or "", getattr(user, "email", "") or "", conf.organisation_name()])
-    return {word for word in re.split(r"[^\w]+|_", text.lower()) if len(word) >= MIN_PERSONAL_WORD}
+    """Return the words an attacker tries first for ``user``: name, email (but its top-level domain), organisation."""
+    email = getattr(user, "email", "") or ""
+    local, _, domain = email.partition("@")
+    text = " ".join([getattr(user, "full_name", "") or "", local, domain.rpartition(".")[0], conf.organisation_name()])
+    return {word for word in re.split(r"[\W\d_]+", text.lower()) if len(word) >= MIN_PERSONAL_WORD}
 
 
 def _weakness(result: dict) -> str:

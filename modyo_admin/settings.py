@@ -222,6 +222,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.SpecialCharacterValidator"},
     {"NAME": "accounts.validators.CommonPasswordValidator"},
     {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.GuessableValidator"},
     {"NAME": "accounts.validators.PasswordHistoryValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 3)
@@ -299,7 +300,13 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints mail to the console; production sends it (accounts.E003 refuses a backend
+# that delivers nothing with debug off, unless EMAIL_UNDELIVERED_OK says it is intended).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_UNDELIVERED_OK = env_bool("EMAIL_UNDELIVERED_OK", False)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

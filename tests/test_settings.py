@@ -109,6 +109,8 @@ def test_system_check_is_clean(settings, capsys):
 
     # The suite swaps in a fast hasher; check the hashers the project configures.
     settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    # and the mail backend it configures (pytest-django keeps mail in memory).
+    settings.EMAIL_BACKEND = configured.EMAIL_BACKEND
     call_command("check", fail_level="WARNING")
     assert "System check identified no issues" in capsys.readouterr().out
 

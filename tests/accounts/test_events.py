@@ -144,7 +144,13 @@ def test_password_policy_update_is_recorded_with_before_and_after(client, admin,
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/settings/security/password-policy/",
-            {"min_length": "12", "require_special": "on", "reject_common": "on", "history_count": "3"},
+            {
+                "min_length": "12",
+                "require_special": "on",
+                "reject_common": "on",
+                "reject_guessable": "on",
+                "history_count": "3",
+            },
         )
     event = only_event("settings.password_policy.updated")
     assert_actor(event, admin)

@@ -103,7 +103,8 @@ def test_invitation_password_is_checked_for_similarity_with_the_name_typed_on_th
     response = client.post(path, data)
     assert response.status_code == 200
     assert field_errors(response, "new_password1") == [
-        "Similar to personal information: the password is too similar to your full name."
+        "Similar to personal information: the password is too similar to your full name.",
+        "Easy to guess: the password contains your name, your email or the organisation's name.",
     ]
 
 

@@ -62,6 +62,8 @@ def test_policy_page_saves_every_option_and_raises_the_version(client, admin, dj
         "require_special": True,
         "reject_common": False,
         "reject_similar": False,
+        "reject_guessable": False,
+        "min_strength": 3,
         "history_count": 5,
         "force_change_if_noncompliant": True,
     }

@@ -15,7 +15,7 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "First-Owner-Pass-1"
+PASSWORD = "Orchid-Lantern-Pass-1"
 
 
 def setup_link_output() -> str:

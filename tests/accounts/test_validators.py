@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from accounts.models import User
+from accounts.models import PasswordPolicy, User
 from accounts.selectors import password_policy_get
 from accounts.validators import SPECIAL_CHARACTERS, help_texts, policy_errors
 
@@ -17,8 +17,13 @@ ALLOWED_SPECIALS = list("!@#$%^&*()_+-=[]{}|")
 
 @pytest.fixture(autouse=True)
 def _composition_rules_off(set_policy):
-    """Start each test with the character-class rules off, whatever the defaults, to test one rule at a time."""
-    set_policy(require_lowercase=False, require_uppercase=False, require_special=False)
+    """Start each test with the character-class and guessability rules off, to test one rule at a time."""
+    set_policy(require_lowercase=False, require_uppercase=False, require_special=False, reject_guessable=False)
+
+
+@pytest.fixture
+def guessable_on(set_policy):
+    set_policy(reject_guessable=True)
 
 
 def codes(password: str, user: User | None = None) -> list[str]:
@@ -155,3 +160,57 @@ def test_help_texts_list_exactly_the_rules_in_force(set_policy):
         "At least one of ! @ # $ % ^ & * ( ) _ + - = [ ] { } |.",
         "Different from your last 3 passwords.",
     ]
+
+
+# Guessable passwords (zxcvbn) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Password123!", "a common password with a few characters added"),
+        ("Qwerty123456!", "a common password with a few characters added"),
+    ],
+)
+def test_pattern_passwords_that_pass_the_common_list_are_refused_as_guessable(guessable_on, password, reason):
+    errors = policy_errors(password, person())
+    assert [error.code for error in errors] == ["password_guessable"]
+    assert reason in errors[0].messages[0]
+
+
+def test_a_password_that_contains_the_members_name_is_refused_whatever_its_score(guessable_on):
+    mia = User(email="mia@example.com", full_name="Mia Member")
+    [error] = policy_errors("Mia-Member-2026!", mia)
+    assert error.code == "password_guessable"
+    assert "contains your name" in error.messages[0]
+
+
+def test_the_organisation_name_counts_as_a_personal_word(guessable_on, settings):
+    settings.ORGANISATION_NAME = "Acme Bank"
+    assert "password_guessable" in codes("Acmebank-Winter-Harbour-9", person())
+
+
+def test_a_long_unpredictable_password_passes(guessable_on):
+    assert codes("Correct-Horse-9-Battery", person()) == []
+
+
+def test_guessability_is_on_by_default_with_score_3_and_can_be_switched_off(guessable_on, set_policy):
+    fresh = PasswordPolicy()
+    assert (fresh.reject_guessable, fresh.min_strength) == (True, 3)
+    assert any("Hard to guess" in text for text in help_texts())
+    set_policy(reject_guessable=False)
+    assert codes("Password123!", person()) == []
+    assert not any("Hard to guess" in text for text in help_texts())
+
+
+def test_the_minimum_score_is_configurable(guessable_on, set_policy):
+    set_policy(min_strength=4)
+    assert "password_guessable" in codes("Tiger-Sun-7x", person())
+    set_policy(min_strength=1)
+    assert codes("Tiger-Sun-7x", person()) == []
+
+
+@pytest.mark.parametrize("score", [-1, 5])
+def test_the_minimum_score_stays_within_zxcvbns_range(set_policy, score):
+    with pytest.raises(ValidationError):
+        set_policy(min_strength=score)
