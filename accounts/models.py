@@ -60,6 +60,11 @@ class User(AbstractBaseUser):
     must_change_password = models.BooleanField(
         default=False, help_text="An admin asked this user to change password at next sign-in."
     )
+    token_generation = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised whenever all of the member's sessions end (sign-out everywhere, deactivation, password "
+        "change or reset, two-step reset): delivery tokens issued before carry an older number and stop working.",
+    )
     must_enrol_two_factor = models.BooleanField(
         default=False, help_text="Two-step was reset (lost phone): the user must set it up again at next sign-in."
     )

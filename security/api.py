@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import requires
 
-from .delivery import DeliveryKeyMissing, InvalidDeliveryToken, delivery_token_issue, delivery_token_verify
+from .delivery import DeliveryKeyMissing, InvalidDeliveryToken, delivery_token_authenticate, delivery_token_issue
 
 TOKEN_HEADER = "Delivery-Token"  # noqa: S105  (a header name, not a secret)
 
@@ -39,13 +38,9 @@ class DeliveryTokenAuthentication(BaseAuthentication):
         if token is None:
             return None
         try:
-            claims = delivery_token_verify(token)
+            return delivery_token_authenticate(token)
         except InvalidDeliveryToken as error:
             raise AuthenticationFailed(str(error), code="invalid_token") from None
-        user = get_user_model().objects.filter(pk=_int_or_none(claims["sub"]), is_active=True).first()
-        if user is None:
-            raise AuthenticationFailed("The delivery token's user is unknown or deactivated.", code="invalid_token")
-        return user, claims
 
     def authenticate_header(self, request) -> str:
         return 'Bearer error="invalid_token"'
@@ -68,13 +63,6 @@ class DeliveryTokenAuthentication(BaseAuthentication):
                 f"Authorization and {TOKEN_HEADER} carry different tokens; send one.", code="invalid_token"
             )
         return bearer or header
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class DeliveryTokenScheme(OpenApiAuthenticationExtension):

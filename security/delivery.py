@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import jwt
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -25,7 +26,9 @@ from .selectors import delivery_key_current, delivery_key_for_verification, deli
 ALGORITHM = "HS256"
 AUDIENCE = "content-delivery"
 ACCESS_TYPE = "delivery"
-REQUIRED_CLAIMS = ("exp", "iat", "nbf", "aud", "iss", "sub", "jti")
+# The member's token generation when the token was issued (accounts' User.token_generation).
+GENERATION_CLAIM = "gen"
+REQUIRED_CLAIMS = ("exp", "iat", "nbf", "aud", "iss", "sub", "jti", GENERATION_CLAIM)
 
 
 class InvalidDeliveryToken(Exception):
@@ -42,8 +45,11 @@ def kid_generate() -> str:
 
 
 @sensitive_variables("key")
-def token_encode(*, subject: str, key: DeliveryKey, ttl: int, now: datetime) -> str:
-    """Return a delivery token for ``subject`` (a user id), valid ``ttl`` seconds from ``now``."""
+def token_encode(*, subject: str, generation: int, key: DeliveryKey, ttl: int, now: datetime) -> str:
+    """Return a delivery token for ``subject`` (a user id), valid ``ttl`` seconds from ``now``.
+
+    ``generation`` is the member's token generation: signing them out everywhere raises it.
+    """
     issued_at = int(now.timestamp())
     claims = {
         "iss": conf.delivery_token_issuer(),
@@ -54,6 +60,7 @@ def token_encode(*, subject: str, key: DeliveryKey, ttl: int, now: datetime) -> 
         "nbf": issued_at,
         "exp": issued_at + ttl,
         "jti": uuid.uuid4().hex,
+        GENERATION_CLAIM: generation,
     }
     return jwt.encode(claims, key.secret, algorithm=ALGORITHM, headers={"kid": key.kid})
 
@@ -121,10 +128,33 @@ def delivery_token_issue(*, user) -> tuple[str, int]:
     if key is None:
         raise DeliveryKeyMissing("No content delivery key has been generated yet; an administrator must generate one.")
     ttl = delivery_settings_get().token_ttl
-    return token_encode(subject=str(user.pk), key=key, ttl=ttl, now=timezone.now()), ttl
+    token = token_encode(subject=str(user.pk), generation=user.token_generation, key=key, ttl=ttl, now=timezone.now())
+    return token, ttl
+
+
+def delivery_token_authenticate(token: str) -> tuple[Any, dict]:
+    """Return the member a valid delivery token speaks for, and its claims; or raise InvalidDeliveryToken.
+
+    Besides the signature and claims, the member must be active and not signed out
+    everywhere since the token was issued (the token's generation is still theirs).
+    """
+    now = timezone.now()
+    claims = token_decode(token, key_for_kid=lambda kid: delivery_key_for_verification(kid, now=now))
+    user = get_user_model().objects.filter(pk=_int_or_none(claims["sub"]), is_active=True).first()
+    if user is None:
+        raise InvalidDeliveryToken("The delivery token's user is unknown or deactivated.")
+    if claims[GENERATION_CLAIM] != user.token_generation:
+        raise InvalidDeliveryToken("The delivery token was issued before its user was signed out everywhere.")
+    return user, claims
 
 
 def delivery_token_verify(token: str) -> dict:
-    """Return the claims of a valid delivery token, or raise InvalidDeliveryToken."""
-    now = timezone.now()
-    return token_decode(token, key_for_kid=lambda kid: delivery_key_for_verification(kid, now=now))
+    """Return the claims of a valid delivery token, or raise InvalidDeliveryToken (``delivery_token_authenticate``)."""
+    return delivery_token_authenticate(token)[1]
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -7,6 +7,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from ..emails import email_canonical
@@ -87,7 +88,11 @@ def _session_store():
 
 
 def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
-    """End the user's sessions at once (all but ``keep_session_key``); return how many."""
+    """End the user's sessions at once (all but ``keep_session_key``) and every token issued so far; return how many.
+
+    Delivery tokens carry the member's token generation: raising it ends every token issued before.
+    """
+    User.objects.filter(pk=user.pk).update(token_generation=F("token_generation") + 1)
     store = _session_store()
     sessions = user.sessions.exclude(session_key=keep_session_key or "")
     keys = list(sessions.values_list("session_key", flat=True))

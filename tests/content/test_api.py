@@ -104,7 +104,9 @@ def test_a_forged_token_gets_401(client, member, delivery_key, private_entry):
 
 def test_a_wrong_audience_gets_401(client, member, delivery_key, private_entry):
     claims = jwt.decode(
-        delivery.token_encode(subject=str(member.pk), key=delivery_key, ttl=600, now=timezone.now()),
+        delivery.token_encode(
+            subject=str(member.pk), generation=member.token_generation, key=delivery_key, ttl=600, now=timezone.now()
+        ),
         options={"verify_signature": False},
     )
     claims["aud"] = "admin"
@@ -143,7 +145,9 @@ def test_an_empty_or_malformed_token_gets_401(client, delivery_key, public_entry
 
 
 def test_two_different_tokens_get_401(client, token, member, delivery_key, private_entry):
-    other = delivery.token_encode(subject=str(member.pk), key=delivery_key, ttl=600, now=timezone.now())
+    other = delivery.token_encode(
+        subject=str(member.pk), generation=member.token_generation, key=delivery_key, ttl=600, now=timezone.now()
+    )
     response = client.get(detail("price-list"), HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_DELIVERY_TOKEN=other)
     assert response.status_code == 401
 

@@ -51,6 +51,7 @@ def valid_claims(user, *, now: datetime = START, ttl: int = 3600) -> dict:
         "nbf": issued,
         "exp": issued + ttl,
         "jti": "abc123",
+        "gen": user.token_generation,
     }
 
 
@@ -109,7 +110,8 @@ def test_a_signed_in_user_gets_a_token_that_an_independent_check_verifies(
     assert claims["nbf"] == now
     assert claims["exp"] == now + 3600
     assert re.fullmatch(r"[0-9a-f]{32}", claims["jti"])
-    assert set(claims) == {"iss", "sub", "aud", "access_type", "iat", "nbf", "exp", "jti"}
+    assert claims["gen"] == owner.token_generation
+    assert set(claims) == {"iss", "sub", "aud", "access_type", "iat", "nbf", "exp", "jti", "gen"}
 
 
 def test_every_token_has_its_own_jti(client, member, delivery_key):
@@ -280,7 +282,9 @@ def test_rs256_signed_with_the_secret_as_key_is_refused(member, delivery_key, ti
 
 
 def test_a_tampered_payload_is_refused(member, owner, delivery_key, time_at_start):
-    token = delivery.token_encode(subject=str(member.pk), key=delivery_key, ttl=3600, now=START)
+    token = delivery.token_encode(
+        subject=str(member.pk), generation=member.token_generation, key=delivery_key, ttl=3600, now=START
+    )
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["sub"] = str(owner.pk)
@@ -341,3 +345,47 @@ def test_verification_errors_never_contain_the_secret(member, delivery_key, time
         delivery_token_verify(token)
     leaked = delivery_key.secret in str(info.value)
     assert not leaked
+
+
+# Tokens follow the account ---------------------------------------------------------------
+
+
+def _ends_tokens(name, member, owner):
+    """Run one of the actions after which every token issued before must stop working."""
+    from accounts import services as account_services
+
+    actions = {
+        "sign out everywhere": lambda: account_services.user_sessions_revoke_all(user=member, acting_user=owner),
+        "password change": lambda: account_services.password_reset_complete(
+            user=member, new_password="Quiet-Harbour-Lantern-7"
+        ),
+        "two-step reset": lambda: account_services.two_factor_reset(user=member, acting_user=owner),
+        "deactivation and reactivation": lambda: (
+            account_services.member_deactivate(user=member, acting_user=owner),
+            account_services.member_reactivate(user=member, acting_user=owner),
+        ),
+    }
+    actions[name]()
+
+
+@pytest.mark.parametrize(
+    "name", ["sign out everywhere", "password change", "two-step reset", "deactivation and reactivation"]
+)
+def test_a_token_issued_before_the_account_is_signed_out_stops_working(client, member, owner, delivery_key, name):
+    force_sign_in(client, member)
+    token = issue(client)["token"]
+    assert delivery_token_verify(token)["sub"] == str(member.pk)
+    _ends_tokens(name, member, owner)
+    with pytest.raises(InvalidDeliveryToken, match="signed out"):
+        delivery_token_verify(token)
+    response = Client().get("/api/content/entries/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+
+
+def test_a_token_issued_after_signing_out_everywhere_works(client, member, owner, delivery_key):
+    from accounts import services as account_services
+
+    account_services.user_sessions_revoke_all(user=member, acting_user=owner)
+    force_sign_in(client, member)
+    token = issue(client)["token"]
+    assert delivery_token_verify(token)["sub"] == str(member.pk)
