@@ -53,6 +53,13 @@ register(
 )
 register("auth.unlocked", "Unlocked", "{actor} unlocked sign-in for {target}", target="user")
 register(
+    "auth.rate_limited",
+    "Rate limited",
+    "Requests from or for {target} were refused for a while after too many",
+    anonymous=True,
+    weight=0,
+)
+register(
     "auth.reauthenticated", "Re-authenticated", "{actor} confirmed their identity for a sensitive action", target="user"
 )
 register("two_factor.enabled", "Two-step enabled", "{actor} turned on two-step authentication", target="user")

@@ -165,15 +165,27 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
 
 
-class PasswordPolicyForm(forms.ModelForm):
+class KeepWhenBlankMixin:
+    """A settings form whose ``keep_when_blank`` fields, left empty, keep the value in force."""
+
+    keep_when_blank: tuple[str, ...] = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Left empty, the score stays as it is (it only matters while guessable passwords are rejected).
-        self.fields["min_strength"].required = False
+        for name in self.keep_when_blank:
+            self.fields[name].required = False
 
-    def clean_min_strength(self):
-        value = self.cleaned_data["min_strength"]
-        return self.instance.min_strength if value is None else value
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.keep_when_blank:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+class PasswordPolicyForm(KeepWhenBlankMixin, forms.ModelForm):
+    # The score only matters while guessable passwords are rejected.
+    keep_when_blank = ("min_strength",)
 
     class Meta:
         model = PasswordPolicy
@@ -259,13 +271,25 @@ class TwoFactorPolicyForm(forms.ModelForm):
         }
 
 
-class LockoutPolicyForm(forms.ModelForm):
+class LockoutPolicyForm(KeepWhenBlankMixin, forms.ModelForm):
+    keep_when_blank = ("failed_sign_ins_per_ip", "reset_requests_per_address", "reset_requests_per_ip")
+
     class Meta:
         model = SignInPolicy
         fields = list(SignInPolicy.LOCKOUT_FIELDS)
         labels = {
             "lockout_failure_limit": "Failed sign-ins before lockout",
             "lockout_cooloff_minutes": "Lockout duration (minutes)",
+            "failed_sign_ins_per_ip": "Failed sign-ins allowed from one IP address in 15 minutes, across accounts",
+            "reset_requests_per_address": "Password-reset emails per address per hour",
+            "reset_requests_per_ip": "Password-reset requests per IP address per hour",
+        }
+        widgets = {
+            "lockout_failure_limit": forms.NumberInput(attrs={"min": 3, "max": 20}),
+            "lockout_cooloff_minutes": forms.NumberInput(attrs={"min": 1, "max": 1440}),
+            "failed_sign_ins_per_ip": forms.NumberInput(attrs={"min": 5, "max": 1000}),
+            "reset_requests_per_address": forms.NumberInput(attrs={"min": 1, "max": 100}),
+            "reset_requests_per_ip": forms.NumberInput(attrs={"min": 1, "max": 1000}),
         }
 
 

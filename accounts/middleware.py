@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import selectors, session_state, sign_in
 from .lockout import lockout_response
-from .services import LockedOut, session_expired_record, user_session_touch
+from .services import LockedOut, RateLimited, session_expired_record, user_session_touch
 
 _EXPIRY_MESSAGES = {
     "absolute": "Your session reached its maximum length. Sign in again to continue.",
@@ -105,9 +105,9 @@ class RequiredStepMiddleware:
 
 
 class LockedOutMiddleware:
-    """Answer every LockedOut raised by a service with the lockout page, signed out.
+    """Answer every LockedOut raised by a service with the lockout page, signed out, and every RateLimited with 429.
 
-    The one place that turns the lockout into a response: views never check it by hand.
+    The one place that turns these refusals into responses: views never check them by hand.
     """
 
     def __init__(self, get_response):
@@ -117,8 +117,22 @@ class LockedOutMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, RateLimited):
+            return _rate_limited_response(request, exception)
         if not isinstance(exception, LockedOut):
             return None
         sign_in.pending_cancel(request)
         logout(request)
         return lockout_response(request)
+
+
+def _rate_limited_response(request, refusal: RateLimited):
+    minutes = -(-refusal.retry_after // 60)
+    response = render(
+        request,
+        "accounts/rate_limited.html",
+        {"title": "Too many attempts", "what": refusal.limit.label, "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response

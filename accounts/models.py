@@ -277,6 +277,22 @@ class SignInPolicy(SingletonModel):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
         help_text="Minutes a lockout lasts, 1 to 1440; empty = environment default.",
     )
+    failed_sign_ins_per_ip = models.PositiveIntegerField(
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(1000)],
+        help_text="Failed sign-ins from one IP address, whatever the accounts, allowed in 15 minutes (5 to 1000); "
+        "beyond, that address is refused until the window ends.",
+    )
+    reset_requests_per_address = models.PositiveIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Password-reset emails one address may ask for in an hour (1 to 100).",
+    )
+    reset_requests_per_ip = models.PositiveIntegerField(
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Password-reset requests one IP address may send in an hour, whatever the addresses (1 to 1000).",
+    )
     session_absolute_minutes = models.PositiveIntegerField(
         default=24 * 60,
         validators=[MinValueValidator(5), MaxValueValidator(2 * MINUTES_PER_WEEK)],
@@ -289,7 +305,13 @@ class SignInPolicy(SingletonModel):
     )
 
     TWO_FACTOR_FIELDS = ("two_factor_required", "two_factor_grace_days")
-    LOCKOUT_FIELDS = ("lockout_failure_limit", "lockout_cooloff_minutes")
+    LOCKOUT_FIELDS = (
+        "lockout_failure_limit",
+        "lockout_cooloff_minutes",
+        "failed_sign_ins_per_ip",
+        "reset_requests_per_address",
+        "reset_requests_per_ip",
+    )
     SESSION_FIELDS = ("session_absolute_minutes", "session_idle_minutes")
     EDITABLE_FIELDS = TWO_FACTOR_FIELDS + LOCKOUT_FIELDS + SESSION_FIELDS
 

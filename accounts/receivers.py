@@ -16,7 +16,9 @@ from . import services
 # sends as its sender, not an equal literal.
 @receiver(user_login_failed, sender=auth.__name__, dispatch_uid="accounts.sign_in_failed")
 def record_sign_in_failure(sender, credentials, request=None, **kwargs):
-    services.sign_in_failure_record(email=credentials.get("username") or credentials.get("email") or "")
+    services.sign_in_failure_record(
+        email=credentials.get("username") or credentials.get("email") or "", request=request
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="accounts.locked_out")

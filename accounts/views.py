@@ -40,6 +40,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": "Sign in"}
 
+    def post(self, request, *args, **kwargs):
+        # Before the form: a refused attempt never reaches the password hasher.
+        services.sign_in_rate_limit_check(request=request)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         if sign_in.password_step_passed(self.request, form.get_user(), form.cleaned_data["password"]):
             return redirect(self.get_success_url())
@@ -113,6 +118,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"panel_base_url": conf.panel_base_url()}
 
     def form_valid(self, form):
+        services.password_reset_rate_limit_check(request=self.request, email=form.cleaned_data["email"])
         services.password_reset_request_record(email=form.cleaned_data["email"])
         return super().form_valid(form)
 

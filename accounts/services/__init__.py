@@ -26,6 +26,7 @@ from .policies import (
     session_policy_update,
     two_factor_policy_update,
 )
+from .rate_limits import RateLimited, password_reset_rate_limit_check, sign_in_rate_limit_check
 from .sessions import (
     reauthentication_record,
     session_expired_record,
@@ -54,6 +55,9 @@ from .two_factor import (
 __all__ = [
     "AUTHENTICATOR_APP",
     "RECOVERY_CODE",
+    "RateLimited",
+    "password_reset_rate_limit_check",
+    "sign_in_rate_limit_check",
     "LockedOut",
     "invitation_accept",
     "locked_out_record",

@@ -15,6 +15,7 @@ from ..models import (
 )
 from ._base import _authorize_member_change, _session_store, user_sessions_end
 from .passwords import _password_compliance_store
+from .rate_limits import sign_in_failure_count
 from .two_factor import second_step_passed_record
 
 
@@ -49,8 +50,9 @@ def sign_in_record(
         )
 
 
-def sign_in_failure_record(*, email: str) -> None:
-    """Record a failed sign-in for whatever email was typed (known or not)."""
+def sign_in_failure_record(*, email: str, request=None) -> None:
+    """Record a failed sign-in for whatever email was typed (known or not), and count it against the address."""
+    sign_in_failure_count(request=request)
     user = User.objects.filter(email=email_canonical(email)).first()
     event_record(
         action="auth.sign_in_failed",

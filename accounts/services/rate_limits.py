@@ -1,0 +1,91 @@
+"""Rate limits beyond the per-account lockout, counted in the shared cache (Redis in production).
+
+django-ratelimit keeps the counters (fixed windows, one cache key per window);
+the limits come from the sign-in policy, so administrators set them on the
+Security page next to the lockout. A refused request raises RateLimited, which
+the middleware answers with 429 and ``Retry-After``; the first refusal of each
+window is recorded in the activity log, the rest are only counted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django_ratelimit.core import get_usage
+
+from activity.context import client_ip
+from activity.services import event_record
+
+from ..emails import email_or_label
+from ..selectors import sign_in_policy_get
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """One limit: the sign-in policy field that holds its count, its window, and what it counts, in words."""
+
+    field: str
+    window_seconds: int
+    label: str
+
+
+FAILED_SIGN_INS_PER_IP = RateLimit("failed_sign_ins_per_ip", 15 * 60, "failed sign-ins per IP address")
+RESETS_PER_ADDRESS = RateLimit("reset_requests_per_address", 60 * 60, "password-reset requests per address")
+RESETS_PER_IP = RateLimit("reset_requests_per_ip", 60 * 60, "password-reset requests per IP address")
+
+
+class RateLimited(Exception):
+    """Too many requests of one kind from one address or for one account; try again after ``retry_after`` s."""
+
+    def __init__(self, *, limit: RateLimit, retry_after: int):
+        super().__init__(f"Too many {limit.label}.")
+        self.limit = limit
+        self.retry_after = max(1, retry_after)
+
+
+def _usage(request, limit: RateLimit, key: str, *, increment: bool) -> dict:
+    allowed = getattr(sign_in_policy_get(), limit.field)
+    return get_usage(
+        request,
+        group=f"accounts.{limit.field}",
+        key=lambda group, request: key,
+        rate=(allowed, limit.window_seconds),
+        increment=increment,
+    )
+
+
+def _refuse(request, limit: RateLimit, key: str, usage: dict) -> None:
+    # One event per limit, key and window: a flood of refusals is counted, not recorded one by one.
+    window_end = int(time.time()) + usage["time_left"]
+    if cache.add(f"accounts.rate_limited:{limit.field}:{key}:{window_end}", 1, usage["time_left"] + 60):
+        event_record(
+            action="auth.rate_limited",
+            target_type="user" if limit is RESETS_PER_ADDRESS else "ip_address",
+            target_label=key,
+            changes={"limit": limit.label, "allowed": usage["limit"], "window_seconds": limit.window_seconds},
+        )
+    raise RateLimited(limit=limit, retry_after=usage["time_left"])
+
+
+def sign_in_rate_limit_check(*, request) -> None:
+    """Refuse a sign-in attempt from an address that failed too often across accounts (before any hashing)."""
+    ip = client_ip(request) or "unknown"
+    usage = _usage(request, FAILED_SIGN_INS_PER_IP, ip, increment=False)
+    if usage["count"] >= usage["limit"]:
+        _refuse(request, FAILED_SIGN_INS_PER_IP, ip, usage)
+
+
+def sign_in_failure_count(*, request) -> None:
+    """Count a failed sign-in against the request's address."""
+    if request is not None:
+        _usage(request, FAILED_SIGN_INS_PER_IP, client_ip(request) or "unknown", increment=True)
+
+
+def password_reset_rate_limit_check(*, request, email: str) -> None:
+    """Count a reset request against its address and the requester's IP; refuse it past either limit."""
+    for limit, key in ((RESETS_PER_ADDRESS, email_or_label(email)), (RESETS_PER_IP, client_ip(request) or "unknown")):
+        usage = _usage(request, limit, key, increment=True)
+        if usage["count"] > usage["limit"]:
+            _refuse(request, limit, key, usage)
