@@ -181,22 +181,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_cache(url: str, *, prefix: str) -> dict:
+    """Return the cache settings for the shared Redis at ``url``.
+
+    Redis must never take the panel down: a call that cannot reach it within a
+    short timeout is logged and answered as a cache miss (django-redis'
+    IGNORE_EXCEPTIONS), so every read falls back to the database, and the
+    connection pool reconnects by itself when Redis is back.
+    """
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+
+
 # Cache: per-process memory unless REDIS_URL names a shared Redis, which
 # production needs so that every app process sees the same settings at once.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "modyo_admin"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CACHES = {"default": redis_cache(REDIS_URL, prefix=os.environ.get("CACHE_KEY_PREFIX", "modyo_admin"))}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions live in the database only: signing out deletes the row, and no cached copy
+# can bring a session back after a cache outage (one indexed query per request).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How long a cached security setting may outlive a change whose cache update was lost
+# (a worker killed between commit and update, Redis restarted from an old file).
+SETTINGS_CACHE_SECONDS = env_int("SETTINGS_CACHE_SECONDS", 5)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

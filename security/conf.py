@@ -24,8 +24,12 @@ def cors_process_cache_seconds() -> float:
 
 
 def cors_cache_timeout() -> int:
-    """Seconds the shared cache keeps the allowed-origin set (a safety net; changes replace it at once)."""
-    return int(getattr(settings, "SECURITY_CORS_CACHE_TIMEOUT", 300))
+    """Seconds the shared cache keeps the allowed-origin set.
+
+    Changes replace it at once; the expiry bounds how long a lost replacement
+    leaves a removed origin allowed, like every cached security setting.
+    """
+    return int(getattr(settings, "SECURITY_CORS_CACHE_TIMEOUT", getattr(settings, "SETTINGS_CACHE_SECONDS", 5)))
 
 
 def delivery_token_default_ttl() -> int:

@@ -6,7 +6,8 @@ cached copy, or reads the row and offers it with ``add()``, never ``set()``, so
 that a slow reader cannot replace what a writer cached since. Only a committed
 change replaces the copy (``singleton_cache_refresh``, on commit). If a process
 dies between its commit and that refresh, other processes keep the previous
-copy for at most ``CACHE_TIMEOUT`` seconds.
+copy for at most ``SETTINGS_CACHE_SECONDS`` (5 by default): every cached copy
+expires that soon, so a lost update can never keep an old setting in force longer.
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ from __future__ import annotations
 import logging
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
 from .models import SINGLETON_PK, SingletonModel
 
-CACHE_TIMEOUT = 300
+
+def cache_seconds() -> int:
+    """Return how long a cached row is trusted: the bound on enforcing a change whose cache update was lost."""
+    return int(getattr(settings, "SETTINGS_CACHE_SECONDS", 5))
+
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +50,7 @@ def singleton_get(model: type[M], *, cached: bool = True) -> M:
     if row is None:
         row = _row(model)
         try:
-            cache.add(key, row, timeout=CACHE_TIMEOUT)
+            cache.add(key, row, timeout=cache_seconds())
         except Exception:
             logger.warning("Cache unavailable; %s not cached.", model._meta.label, exc_info=True)
     return row
@@ -56,7 +62,7 @@ def singleton_cache_refresh(model: type[SingletonModel]) -> None:
     try:
         # Read back what was committed, so that out-of-order callbacks of two
         # quick changes still leave the newest row.
-        cache.set(key, _row(model), timeout=CACHE_TIMEOUT)
+        cache.set(key, _row(model), timeout=cache_seconds())
     except Exception:
         logger.error("Could not refresh the cached %s; removing it.", model._meta.label, exc_info=True)
         try:
