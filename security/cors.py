@@ -13,6 +13,7 @@ replaces the shared copy when its transaction commits.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import threading
 import time
@@ -31,6 +32,7 @@ CACHE_KEY = "security:cors_allowed_origins:v1"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SPLIT = re.compile(r"[,\r\n]+")
 _ORIGIN = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)$", re.DOTALL)
+logger = logging.getLogger(__name__)
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -168,19 +170,39 @@ class AllowedOrigins:
         if copy is not None and 0 <= now - copy[1] < conf.cors_process_cache_seconds():
             return copy[0]
         with self._lock:
-            origins = self.shared.get(CACHE_KEY)
-            if origins is None:
+            try:
+                origins = self.shared.get(CACHE_KEY)
+            except Exception:
+                # Decided from the database, exactly, while the shared cache is out of reach.
+                logger.warning("Cache unavailable; CORS origins read from the database.", exc_info=True)
                 origins = self._load()
-                # add(), not set(): never overwrite what a concurrent change just published.
-                self.shared.add(CACHE_KEY, origins, timeout=conf.cors_cache_timeout())
+            else:
+                if origins is None:
+                    origins = self._load()
+                    # add(), not set(): never overwrite what a concurrent change just published.
+                    self._shared_call("add", CACHE_KEY, origins, timeout=conf.cors_cache_timeout())
             self._copy = (frozenset(origins), now)
             return self._copy[0]
 
     def publish(self, origins: frozenset[str]) -> None:
-        """Replace the shared copy and this process's copy with ``origins``."""
-        self.shared.set(CACHE_KEY, origins, timeout=conf.cors_cache_timeout())
+        """Replace the shared copy and this process's copy with ``origins``.
+
+        The change is saved already: a cache that cannot take the new copy must
+        not turn it into an error. The old copy is removed instead (or, if even
+        that fails, expires within ``cors_cache_timeout()``).
+        """
+        if not self._shared_call("set", CACHE_KEY, origins, timeout=conf.cors_cache_timeout()):
+            self._shared_call("delete", CACHE_KEY)
         with self._lock:
             self._copy = (frozenset(origins), self._clock())
+
+    def _shared_call(self, method: str, *args, **kwargs) -> bool:
+        try:
+            getattr(self.shared, method)(*args, **kwargs)
+        except Exception:
+            logger.error("Could not %s the shared CORS origins in the cache.", method, exc_info=True)
+            return False
+        return True
 
     def forget(self) -> None:
         """Drop this process's copy, so that the next request asks the shared cache."""

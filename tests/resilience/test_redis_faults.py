@@ -121,3 +121,23 @@ def test_when_redis_returns_the_panel_uses_it_again_without_a_restart(panel_on_r
     panel_on_redis.start()
     cache.set("probe", 2)
     assert cache.get("probe") == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/settings/security/lockout/", {"lockout_failure_limit": "4", "lockout_cooloff_minutes": "15"}),
+        ("/settings/security/cors/", {"enabled": "on", "allowed_origins": "https://shop.example"}),
+    ],
+)
+def test_a_saved_change_is_reported_saved_even_when_the_cache_update_fails(client, url, data):
+    from django.core.cache import caches
+
+    from accounts.roles import Role
+    from tests.conftest import force_sign_in
+
+    force_sign_in(client, make_user(email="olivia@example.com", role=Role.OWNER))
+    with mock.patch.object(caches["default"], "set", side_effect=ConnectionError("cache gone")):
+        response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "saved" in response.content.decode()
