@@ -7,6 +7,10 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "modyo_admin.settings")
+    if sys.argv[1:2] != ["runserver"]:
+        # Commands (migrations, prune, seeding, backups) may legitimately take long; requests may not.
+        os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
+        os.environ.setdefault("DATABASE_LOCK_TIMEOUT_MS", "60000")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequiredStepMiddleware",
     "accounts.middleware.LockedOutMiddleware",
+    "modyo_admin.middleware.DatabaseBusyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -172,10 +173,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A request never waits long on a lock or a statement: past these it gets a 503
+# (modyo_admin.middleware.DatabaseBusyMiddleware). manage.py gives commands other
+# than runserver longer limits (no statement limit, a minute for locks).
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 5000)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing at once; WAL lets readers go on.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        "timeout": max(1, DATABASE_LOCK_TIMEOUT_MS // 1000),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
