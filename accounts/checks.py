@@ -52,6 +52,7 @@ def check_sign_in_middleware(app_configs, **kwargs):
     order = [
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "accounts.middleware.SignInRequiredMiddleware",
         "django_otp.middleware.OTPMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "accounts.middleware.SessionLimitsMiddleware",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,6 +20,19 @@ _EXPIRY_MESSAGES = {
 def _login_url_with_next(request) -> str:
     next_url = request.get_full_path() if request.method == "GET" else request.META.get("HTTP_REFERER", "")
     return reverse("accounts:login") + ("?" + urlencode({"next": next_url}) if next_url else "")
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, but only a page one can open again goes into ``next``.
+
+    A refused POST (a form sent from an expired page, "Cancel and sign out") must not
+    come back as a GET after signing in: that would be a 405, or an action repeated.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        if request.method in ("GET", "HEAD"):
+            return super().handle_no_permission(request, view_func)
+        return redirect(self.get_login_url(view_func))
 
 
 class SessionLimitsMiddleware:
@@ -58,6 +72,8 @@ _STEP_PAGES = {
         },
         "accounts:two_factor_enrol",
     ),
+    # Codes just generated are shown before anything else, so that they are never lost.
+    "recovery_codes": ({"accounts:two_factor_recovery_codes", "accounts:logout"}, "accounts:two_factor_recovery_codes"),
     "password_change": (
         {"accounts:password_change_required", "accounts:reauthenticate", "accounts:logout"},
         "accounts:password_change_required",
@@ -76,13 +92,15 @@ def required_step(request) -> str | None:
         if enrolment_required:
             return "enrolment"
         request.two_factor_grace_days_left = grace_days_left
+    if request.session.get(session_state.NEW_RECOVERY_CODES):
+        return "recovery_codes"
     if request.session.get(session_state.PASSWORD_CHANGE_REQUIRED):
         return "password_change"
     return None
 
 
 class RequiredStepMiddleware:
-    """Hold a signed-in member at the second step, at enforced enrolment, or at a required password change."""
+    """Hold a signed-in member at the second step, enforced enrolment, new recovery codes or a password change."""
 
     def __init__(self, get_response):
         self.get_response = get_response

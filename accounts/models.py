@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -172,7 +173,12 @@ class PasswordPolicy(SingletonModel):
 
     min_length = models.PositiveSmallIntegerField(
         default=MIN_PASSWORD_LENGTH,
-        validators=[MinValueValidator(MIN_PASSWORD_LENGTH), MaxValueValidator(MAX_PASSWORD_LENGTH)],
+        validators=[
+            MinValueValidator(
+                MIN_PASSWORD_LENGTH, message=f"The platform requires at least {MIN_PASSWORD_LENGTH} characters."
+            ),
+            MaxValueValidator(MAX_PASSWORD_LENGTH),
+        ],
         help_text=f"Minimum number of characters, {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH}.",
     )
     require_lowercase = models.BooleanField(default=False, help_text="Require a lowercase letter a-z.")
@@ -317,6 +323,24 @@ class SignInPolicy(SingletonModel):
 
     class Meta:
         verbose_name_plural = "sign-in policy"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.session_absolute_minutes is not None
+            and self.session_idle_minutes is not None
+            and self.session_absolute_minutes < self.session_idle_minutes
+        ):
+            raise ValidationError(
+                {
+                    "session_absolute_minutes": (
+                        f"The absolute lifetime ({self.session_absolute_minutes} minutes) is shorter than the "
+                        f"inactivity timeout ({self.session_idle_minutes} minutes), which could then never apply: "
+                        "make the lifetime at least as long."
+                    )
+                },
+                code="session_lifetime_below_idle",
+            )
 
     def __str__(self) -> str:
         return "sign-in policy"

@@ -17,6 +17,8 @@ SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_SEEN_AT = "accounts.last_seen_at"
 AUTHENTICATED_AT = "accounts.authenticated_at"
 PASSWORD_CHANGE_REQUIRED = "accounts.password_change_required"  # noqa: S105 (a session key name)
+# Recovery codes just generated, kept until the page that shows them once has rendered.
+NEW_RECOVERY_CODES = "accounts.two_factor.new_recovery_codes"
 # Writing the session on every request is wasteful: last-seen moves at most this often.
 LAST_SEEN_RESOLUTION_SECONDS = 30
 

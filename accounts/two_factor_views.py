@@ -18,8 +18,6 @@ from . import forms, otp, selectors, services, session_state, sign_in
 from .permissions import permission_required
 from .reauth import PENDING_POST, safe_next
 
-NEW_RECOVERY_CODES = "accounts.two_factor.new_recovery_codes"
-
 
 def _next_url(request, default: str = "/") -> str:
     return safe_next(request, request.POST.get("next") or request.GET.get("next", "")) or default
@@ -111,7 +109,7 @@ def two_factor_enrol_view(request):
             form.add_error("code", error)
         else:
             django_otp.login(request, selectors.totp_device_get(user))
-            request.session[NEW_RECOVERY_CODES] = codes
+            request.session[session_state.NEW_RECOVERY_CODES] = codes
             messages.success(request, "Two-step authentication is on.")
             return redirect("accounts:two_factor_recovery_codes")
     return render(
@@ -147,7 +145,7 @@ def two_factor_recovery_codes_view(request):
             return redirect("accounts:two_factor")
         return _recovery_codes_regenerate(request)
     # Shown once: the codes leave the session as this page renders them.
-    codes = request.session.pop(NEW_RECOVERY_CODES, None)
+    codes = request.session.pop(session_state.NEW_RECOVERY_CODES, None)
     download = None
     if codes:
         download = (
@@ -163,7 +161,7 @@ def two_factor_recovery_codes_view(request):
 
 def _recovery_codes_regenerate(request):
     try:
-        request.session[NEW_RECOVERY_CODES] = services.recovery_codes_regenerate(user=request.user)
+        request.session[session_state.NEW_RECOVERY_CODES] = services.recovery_codes_regenerate(user=request.user)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)

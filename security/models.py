@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -35,6 +36,14 @@ class CorsSettings(SingletonModel):
     @property
     def activity_label(self) -> str:
         return "CORS allowed origins"
+
+    def clean(self):
+        super().clean()
+        if self.enabled and not self.allowed_origins:
+            raise ValidationError(
+                {"allowed_origins": "List at least one origin to enable CORS, or leave CORS disabled."},
+                code="cors_enabled_without_origins",
+            )
 
     def effective_origins(self) -> frozenset[str]:
         """Return the origins that get CORS headers now (none while disabled)."""
