@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from security import services
-from tests.conftest import sign_in
+from tests.conftest import force_sign_in
 
 TEMPLATES_DIR = Path(django_settings.BASE_DIR) / "templates"
 SIGNED_IN_PAGES = ["/", "/team/", "/settings/security/", "/activity/"]
@@ -92,7 +92,7 @@ def test_the_anonymous_public_content_api_stays_cacheable(client, db):
 
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)
 def test_signed_in_pages_are_never_stored_and_carry_the_headers(client, owner, path):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.get(path)
     assert response.status_code == 200
     assert "no-store" in cache_control(response)
@@ -102,7 +102,7 @@ def test_signed_in_pages_are_never_stored_and_carry_the_headers(client, owner, p
 
 
 def test_the_activity_chart_of_a_signed_in_user_is_not_stored(client, owner):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.get("/activity/chart.svg")
     assert response.status_code == 200
     assert {"private", "no-store"} <= cache_control(response)
@@ -110,7 +110,7 @@ def test_the_activity_chart_of_a_signed_in_user_is_not_stored(client, owner):
 
 def test_an_api_answer_to_a_signed_in_user_is_never_stored(client, owner):
     services.delivery_secret_rotate(acting_user=owner)
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.get("/api/delivery/token")
     assert response.status_code == 200
     assert "token" in response.json()
@@ -121,7 +121,7 @@ def test_an_api_answer_to_a_signed_in_user_is_never_stored(client, owner):
 
 def test_the_public_content_api_answers_a_signed_in_user_as_anyone_and_stays_cacheable(client, owner):
     # The content API ignores the session (only a delivery token counts), so its answer holds no user data.
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.get("/api/content/entries/")
     assert response.status_code == 200
     assert "no-store" not in cache_control(response)
@@ -140,7 +140,7 @@ def test_the_sign_in_answer_that_opens_a_session_is_not_stored(client, owner, pa
 
 
 def test_static_files_stay_cacheable_for_a_signed_in_user(client, owner, static_files):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     response = client.get("/static/css/panel.css")
     assert response.status_code == 200
     assert "no-store" not in cache_control(response)

@@ -19,8 +19,6 @@ from activity.services import event_record
 from tests.conftest import force_sign_in
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
-
 OW, A, AU, M = Role.OWNER, Role.ADMIN, Role.AUDITOR, Role.MEMBER
 
 
@@ -214,7 +212,7 @@ def test_anonymous_visitors_are_sent_to_login(client, world, row):
         ("/invite/not-a-token/", 404),
     ],
 )
-def test_public_pages_open_without_signing_in(client, url, status):
+def test_public_pages_open_without_signing_in(client, db, url, status):
     assert client.get(url).status_code == status
 
 
@@ -227,7 +225,7 @@ def test_public_pages_open_without_signing_in(client, url, status):
         (M, ["Profile"]),
     ],
 )
-def test_sidebar_shows_only_entries_the_role_may_open(client, role, entries):
+def test_sidebar_shows_only_entries_the_role_may_open(client, db, role, entries):
     force_sign_in(client, make_user(role=role))
     response = client.get("/profile/")
     assert [item["label"] for item in response.context["navigation"]] == entries

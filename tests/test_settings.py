@@ -97,13 +97,6 @@ def test_database_and_cache_come_from_the_environment(tmp_path, env, expected):
     assert result.stdout.strip() == expected
 
 
-def test_configured_hashers_start_with_argon2(tmp_path):
-    result = run_settings(
-        "import modyo_admin.settings as s; print(s.PASSWORD_HASHERS[0])", DJANGO_DEBUG="1", MODYO_VAR_DIR=str(tmp_path)
-    )
-    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
-
-
 def test_system_check_is_clean(settings, capsys):
     import modyo_admin.settings as configured
 

@@ -35,10 +35,8 @@ def assert_target(event: Event, user: User) -> None:
 
 
 def assert_actor(event: Event, user: User | None) -> None:
-    if user is None:
-        assert (event.actor_id, event.actor_label) == (None, "")
-    else:
-        assert (event.actor_id, event.actor_label) == (user.pk, user.email)
+    expected = (None, "") if user is None else (user.pk, user.email)
+    assert (event.actor_id, event.actor_label) == expected
 
 
 def test_sign_in_is_recorded(client, member):

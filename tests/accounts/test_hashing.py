@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.hashers import identify_hasher, make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher, identify_hasher, make_password
 
 from accounts.models import User
 from tests.conftest import force_sign_in
@@ -11,9 +11,23 @@ from tests.factories import DEFAULT_PASSWORD, make_user, make_user_via_service
 
 pytestmark = pytest.mark.django_db
 
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2id at its lowest cost: these tests are about which algorithm and what is hashed, not the cost."""
+
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+
+
+class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    iterations = 1000
+
+
+# The order of the production setting, the two hashers these tests run at their lowest cost.
 PRODUCTION_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    f"{__name__}.QuickArgon2PasswordHasher",
+    f"{__name__}.QuickPBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]

@@ -10,8 +10,6 @@ from activity.models import Event
 from security import cors, services
 from security.models import CorsSettings
 
-pytestmark = pytest.mark.django_db
-
 LISTED = "http://api.mydomain.com, http://mysubdomain.mydomain.com, http://mydomain.com"
 API = "/api/content/entries/"
 

@@ -9,9 +9,7 @@ from accounts import session_state
 from accounts.roles import PERMISSIONS
 from activity.models import Event
 from security.views import SECTIONS
-from tests.conftest import sign_in
-
-pytestmark = pytest.mark.django_db
+from tests.conftest import force_sign_in
 
 URLS = {
     "password_policy": "/settings/security/password-policy/",
@@ -33,13 +31,13 @@ def test_every_section_keeps_its_url_name_and_path():
 
 @pytest.mark.parametrize("name", URLS)
 def test_a_section_answers_only_post(client, owner, name):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     assert client.get(URLS[name]).status_code == 405
 
 
 @pytest.mark.parametrize("name", URLS)
 def test_a_section_refuses_a_role_without_its_permission(client, auditor, name):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     response = client.post(URLS[name])
     assert response.status_code == 403
     assert resolve(URLS[name]).url_name == name
@@ -47,7 +45,7 @@ def test_a_section_refuses_a_role_without_its_permission(client, auditor, name):
 
 @pytest.mark.parametrize("name", URLS)
 def test_a_section_that_asks_for_recent_authentication_changes_nothing_without_it(client, owner, name):
-    sign_in(client, owner)
+    force_sign_in(client, owner)
     session = client.session
     session[session_state.AUTHENTICATED_AT] = 0  # proved who they are long ago
     session.save()
@@ -59,29 +57,28 @@ def test_a_section_that_asks_for_recent_authentication_changes_nothing_without_i
 
 
 def test_the_page_holds_every_sections_form_for_an_editor(client, admin):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     context = client.get("/settings/security/").context
-    for section in SECTIONS:
-        if section.form is not None:
-            assert context[section.form_name] is not None, section.name
+    missing = [section.name for section in SECTIONS if section.form is not None and context[section.form_name] is None]
+    assert missing == []
 
 
 def test_the_page_holds_no_form_for_an_auditor(client, auditor):
-    sign_in(client, auditor)
+    force_sign_in(client, auditor)
     context = client.get("/settings/security/").context
     assert all(context[section.form_name] is None for section in SECTIONS if section.form is not None)
     assert context["can_reveal_secret"] is False
 
 
 def test_a_saved_section_returns_to_its_anchor_with_its_message(client, admin):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.post(URLS["activity_retention"], {"mode": "days", "keep_days": "400"}, follow=True)
     assert response.redirect_chain[-1][0] == "/settings/security/#activity-retention"
     assert "Activity log retention saved" in response.content.decode()
 
 
 def test_an_invalid_section_shows_the_page_again_with_the_errors(client, admin):
-    sign_in(client, admin)
+    force_sign_in(client, admin)
     response = client.post(URLS["activity_retention"], {"mode": "days", "keep_days": ""})
     assert response.status_code == 400
     assert response.context["retention_form"].errors["keep_days"]
