@@ -19,7 +19,7 @@ from singletons.selectors import singleton_get
 from . import conf
 from .emails import email_canonical
 from .models import Invitation, PasswordPolicy, SetupToken, SignInPolicy, User, UserSession, token_hash
-from .roles import Role
+from .roles import MANAGEABLE_ROLES, Role
 from .validators import policy_errors
 
 
@@ -127,6 +127,16 @@ def setup_token_valid(token: str) -> bool:
 def password_compliance_evaluate(*, user: User, password: str) -> bool:
     """Return whether a just-typed password meets the policy in force (history aside)."""
     return not policy_errors(password, user, include_history=False)
+
+
+def password_change_require_candidates(*, acting_user: User) -> QuerySet[User]:
+    """Return who a team-wide password-change requirement reaches: active members the actor manages, not the actor.
+
+    An admin's request leaves owners and admins alone; the person asking is never included.
+    """
+    return User.objects.filter(
+        is_active=True, joined_at__isnull=False, role__in=MANAGEABLE_ROLES.get(acting_user.role, ())
+    ).exclude(pk=acting_user.pk)
 
 
 def password_change_needed(user: User, *, password_compliant: bool) -> bool:

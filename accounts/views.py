@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
@@ -9,7 +10,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
@@ -21,6 +21,7 @@ from activity.selectors import event_list
 from . import conf, forms, selectors, services, session_state, sign_in
 from .models import User
 from .permissions import permission_required
+from .reauth import safe_next
 from .roles import Role, can_manage_role
 from .selectors import sign_in_history
 
@@ -50,6 +51,12 @@ class LoginView(auth_views.LoginView):
             return redirect(self.get_success_url())
         return redirect(reverse("accounts:login_verify") + "?" + urlencode({"next": self.get_success_url()}))
 
+    def get_redirect_url(self):
+        # The one rule for every "next" (accounts.reauth.safe_next); the sign-in page itself is
+        # no page to go on to (Django's LoginView raises on that loop for a signed-in member).
+        url = safe_next(self.request, super().get_redirect_url())
+        return "" if urlsplit(url).path == self.request.path else url
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The page the member wanted survives an expired session.
@@ -57,10 +64,13 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+@login_not_required
 @require_POST
 def logout_view(request):
+    # Also open to someone half-way through signing in ("Cancel and sign out" at the code step).
     if request.user.is_authenticated:
         services.sign_out_record(user=request.user, session_key=request.session.session_key)
+    sign_in.pending_cancel(request)
     auth_logout(request)
     messages.info(request, "You have signed out.")
     return redirect("accounts:login")
@@ -73,7 +83,8 @@ def logout_view(request):
 @sensitive_post_parameters()
 def setup_view(request, token):
     if not selectors.setup_token_valid(token):
-        raise Http404("No setup is pending.")
+        # The panel's own page, in debug too: this is a person following a stale link, not a bug.
+        return render(request, "accounts/setup_invalid.html", {"title": "Setup link not valid"}, status=404)
     form = forms.SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.apply(services.setup_complete, token=token)
@@ -268,6 +279,9 @@ class MemberAction:
     success: str
     form: type | None = None
     invalid: str = ""
+    # What cannot be undone, said on a confirmation page before anything happens ("" = no page).
+    consequences: str = ""
+    confirm_label: str = ""
 
     def message(self, member: User, form) -> str:
         role = Role(form.cleaned_data["role"]).label if form is not None and "role" in form.cleaned_data else ""
@@ -288,6 +302,9 @@ MEMBER_ACTIONS: dict[str, MemberAction] = {
         "deactivate",
         lambda request, member, form: services.member_deactivate(user=member, acting_user=request.user),
         "{email} is deactivated and was signed out everywhere.",
+        consequences="{email} is signed out everywhere at once, cannot sign in until reactivated, and every "
+        "content-delivery token issued to them stops working for good.",
+        confirm_label="Deactivate",
     ),
     "reactivate": MemberAction(
         "reactivate",
@@ -305,16 +322,24 @@ MEMBER_ACTIONS: dict[str, MemberAction] = {
         "require-password-change",
         lambda request, member, form: services.password_change_require(user=member, acting_user=request.user),
         "{email} must change their password at next sign-in.",
+        consequences="{email} must choose a new password at their next sign-in before doing anything else.",
+        confirm_label="Require a new password",
     ),
     "sign_out": MemberAction(
         "sign-out",
         lambda request, member, form: services.user_sessions_revoke_all(user=member, acting_user=request.user),
         "{email} is signed out everywhere.",
+        consequences="{email} is signed out of every session at once, and every content-delivery token issued "
+        "to them stops working.",
+        confirm_label="Sign out everywhere",
     ),
     "two_factor_reset": MemberAction(
         "two-step/reset",
         lambda request, member, form: services.two_factor_reset(user=member, acting_user=request.user),
         "Two-step authentication of {email} is reset: they set it up again at next sign-in.",
+        consequences="The authenticator and recovery codes of {email} stop working, they are signed out "
+        "everywhere, and they must set up two-step authentication again at their next sign-in.",
+        confirm_label="Reset two-step authentication",
     ),
     "unlock": MemberAction(
         "unlock",
@@ -326,11 +351,33 @@ MEMBER_ACTIONS: dict[str, MemberAction] = {
 }
 
 
+def _confirmation(request, *, consequences: str, label: str, back: str):
+    """Ask before an action that cannot be undone: the same POST again, with ``confirmed=yes``."""
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        for value in values
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+    ]
+    return render(
+        request,
+        "accounts/confirm.html",
+        {"title": "Are you sure?", "consequences": consequences, "label": label, "fields": fields, "back": back},
+    )
+
+
 @require_POST
 @permission_required("team.manage")
 def member_action_view(request, pk, action: str):
     spec = MEMBER_ACTIONS[action]
     member = get_object_or_404(User, pk=pk)
+    if spec.consequences and request.POST.get("confirmed") != "yes":
+        return _confirmation(
+            request,
+            consequences=spec.consequences.format(email=member.email),
+            label=spec.confirm_label,
+            back=reverse("accounts:member", args=[member.pk]),
+        )
     form = spec.form(request.POST, acting_user=request.user) if spec.form is not None else None
     if form is not None and not form.is_valid():
         messages.error(request, spec.invalid)
@@ -347,6 +394,15 @@ def member_action_view(request, pk, action: str):
 @require_POST
 @permission_required("team.manage")
 def team_require_password_change_view(request):
+    if request.POST.get("confirmed") != "yes":
+        count = selectors.password_change_require_candidates(acting_user=request.user).count()
+        return _confirmation(
+            request,
+            consequences=f"{count} member{'s' if count != 1 else ''} (not you) must choose a new password at "
+            "their next sign-in before doing anything else.",
+            label="Require every member to change password",
+            back=reverse("security:settings") + "#password-policy",
+        )
     count = services.password_change_require(acting_user=request.user)
     messages.success(request, f"{count} members must change their password at next sign-in.")
     return redirect(reverse("security:settings") + "#password-policy")

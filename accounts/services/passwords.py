@@ -14,8 +14,7 @@ from ..models import (
     PasswordPolicy,
     User,
 )
-from ..roles import MANAGEABLE_ROLES
-from ..selectors import password_policy_get
+from ..selectors import password_change_require_candidates, password_policy_get
 from ._base import _authorize_member_change, _lock, _password_set_and_save, user_sessions_end
 from .lockout import password_confirm
 
@@ -67,17 +66,14 @@ def password_reset_request_record(*, email: str) -> None:
 
 @transaction.atomic
 def password_change_require(*, acting_user: User, user: User | None = None) -> int:
-    """Make one member (or, with no ``user``, every active member) change password at next sign-in."""
+    """Make one member (or, with no ``user``, every member the actor manages but themselves) change password."""
     if user is not None:
         user = _lock(user)
         _authorize_member_change(acting_user=acting_user, user=user)
         users = User.objects.filter(pk=user.pk)
         target = {"target": user}
     else:
-        # Everyone the actor may manage (an admin's request leaves owners and admins alone).
-        users = User.objects.filter(
-            is_active=True, joined_at__isnull=False, role__in=MANAGEABLE_ROLES.get(acting_user.role, ())
-        )
+        users = password_change_require_candidates(acting_user=acting_user)
         target = {"target_type": "team", "target_label": "All members"}
     count = users.exclude(must_change_password=True).update(must_change_password=True)
     event_record(

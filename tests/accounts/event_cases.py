@@ -23,6 +23,10 @@ from tests.factories import DEFAULT_PASSWORD
 NEW_PASSWORD = "Brand-New-Pass-77"
 
 
+# Actions that cannot be undone ask first; these cases send the confirmation.
+CONFIRMED = {"confirmed": "yes"}
+
+
 def _post(path, data=None):
     return lambda client, world: client.post(path(world) if callable(path) else path, data or {})
 
@@ -59,17 +63,17 @@ EVENT_CASES = [
         _post("/team/invite/", {"email": "new@example.com", "full_name": "New Person", "role": "member"}),
     ),
     EventCase("accounts:member_role", "member.role_changed", _post(_member_path("role/"), {"role": "auditor"})),
-    EventCase("accounts:member_deactivate", "member.deactivated", _post(_member_path("deactivate/"))),
+    EventCase("accounts:member_deactivate", "member.deactivated", _post(_member_path("deactivate/"), CONFIRMED)),
     EventCase(
         "accounts:member_reactivate", "member.reactivated", _post(_member_path("reactivate/")), setup=_deactivated
     ),
     EventCase(
         "accounts:member_require_password_change",
         "password.change_required",
-        _post(_member_path("require-password-change/")),
+        _post(_member_path("require-password-change/"), CONFIRMED),
     ),
     EventCase(
-        "accounts:team_require_password_change", "password.change_required", _post("/team/require-password-change/")
+        "accounts:team_require_password_change", "password.change_required", _post("/team/require-password-change/", CONFIRMED)
     ),
     EventCase(
         "createsuperuser",
@@ -275,11 +279,11 @@ EVENT_CASES += [
         _post("/profile/sessions/sign-out-others/"),
         setup=_other_session,
     ),
-    EventCase("accounts:member_sign_out", "session.revoked", _post(_member_path("sign-out/"))),
+    EventCase("accounts:member_sign_out", "session.revoked", _post(_member_path("sign-out/"), CONFIRMED)),
     EventCase(
         "accounts:member_two_factor_reset",
         "two_factor.reset",
-        _post(_member_path("two-step/reset/")),
+        _post(_member_path("two-step/reset/"), CONFIRMED),
         setup=lambda world: _enrol(world["member"]),
     ),
     EventCase("accounts:member_unlock", "auth.unlocked", _post(_member_path("unlock/")), setup=_locked_member),
