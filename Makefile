@@ -17,10 +17,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Links the panel prints or mails (setup, invitations, the JWT issuer) name the address it serves.
+RUN_ENV = DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PANEL_BASE_URL=$${PANEL_BASE_URL:-http://$(HOST):$(PORT)}
+
 run: $(STAMP)
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py setup_link
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py setup_link
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Two worker processes (pytest-xdist); PYTEST_ARGS="-n 0" runs the suite in this process.
 test: $(STAMP)

@@ -72,3 +72,20 @@ def test_a_signed_in_member_can_still_sign_out(client):
     force_sign_in(client, make_user(email="mia@example.com"))
     assert client.post("/logout/")["Location"] == "/login/"
     assert client.get("/profile/")["Location"].startswith("/login/")
+
+
+def test_make_run_on_another_port_prints_links_to_that_port(tmp_path):
+    import subprocess
+
+    env = {"PATH": "/usr/bin:/bin", "PORT": "8101", "MODYO_VAR_DIR": str(tmp_path)}
+    plan = subprocess.run(
+        ["make", "-n", "-s", "run", "PORT=8101"],  # noqa: S607  the project's own Makefile
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    setup_line = next(line for line in plan.splitlines() if "setup_link" in line)
+    assert "http://127.0.0.1:8101" in setup_line
+    assert "8000" not in setup_line
