@@ -3,10 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from .emails import EMAIL_MAX_LENGTH, email_canonical
-from .models import MAX_PASSWORD_LENGTH, PasswordPolicy, SignInPolicy, User
+from .models import PasswordPolicy, SignInPolicy, User
 from .roles import MANAGEABLE_ROLES, Role
 from .validators import help_texts
 
@@ -165,6 +165,26 @@ class RoleForm(forms.Form):
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
 
 
+class ModelBoundsMixin:
+    """A settings form whose number inputs carry the model's own bounds (``min``/``max``), not 0 and nothing.
+
+    The browser then refuses what the server would, before sending it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.IntegerField):
+                continue
+            validators = self._meta.model._meta.get_field(name).validators
+            low = [v.limit_value for v in validators if isinstance(v, MinValueValidator)]
+            high = [v.limit_value for v in validators if isinstance(v, MaxValueValidator)]
+            if low:
+                field.widget.attrs["min"] = max(low)
+            if high:
+                field.widget.attrs["max"] = min(high)
+
+
 class KeepWhenBlankMixin:
     """A settings form whose ``keep_when_blank`` fields, left empty, keep the value in force."""
 
@@ -183,7 +203,7 @@ class KeepWhenBlankMixin:
         return cleaned
 
 
-class PasswordPolicyForm(KeepWhenBlankMixin, forms.ModelForm):
+class PasswordPolicyForm(ModelBoundsMixin, KeepWhenBlankMixin, forms.ModelForm):
     # The score only matters while guessable passwords are rejected.
     keep_when_blank = ("min_strength",)
 
@@ -208,10 +228,6 @@ class PasswordPolicyForm(KeepWhenBlankMixin, forms.ModelForm):
             "force_change_if_noncompliant": (
                 "Make members whose password does not comply change it right after signing in"
             ),
-        }
-        widgets = {
-            "min_length": forms.NumberInput(attrs={"min": 8, "max": MAX_PASSWORD_LENGTH}),
-            "min_strength": forms.NumberInput(attrs={"min": 0, "max": 4}),
         }
 
 
@@ -261,7 +277,7 @@ class ReauthenticationForm(forms.Form):
             del self.fields["code"]
 
 
-class TwoFactorPolicyForm(forms.ModelForm):
+class TwoFactorPolicyForm(ModelBoundsMixin, forms.ModelForm):
     class Meta:
         model = SignInPolicy
         fields = list(SignInPolicy.TWO_FACTOR_FIELDS)
@@ -271,7 +287,7 @@ class TwoFactorPolicyForm(forms.ModelForm):
         }
 
 
-class LockoutPolicyForm(KeepWhenBlankMixin, forms.ModelForm):
+class LockoutPolicyForm(ModelBoundsMixin, KeepWhenBlankMixin, forms.ModelForm):
     keep_when_blank = ("failed_sign_ins_per_ip", "reset_requests_per_address", "reset_requests_per_ip")
 
     class Meta:
@@ -284,16 +300,9 @@ class LockoutPolicyForm(KeepWhenBlankMixin, forms.ModelForm):
             "reset_requests_per_address": "Password-reset emails per address per hour",
             "reset_requests_per_ip": "Password-reset requests per IP address per hour",
         }
-        widgets = {
-            "lockout_failure_limit": forms.NumberInput(attrs={"min": 3, "max": 20}),
-            "lockout_cooloff_minutes": forms.NumberInput(attrs={"min": 1, "max": 1440}),
-            "failed_sign_ins_per_ip": forms.NumberInput(attrs={"min": 5, "max": 1000}),
-            "reset_requests_per_address": forms.NumberInput(attrs={"min": 1, "max": 100}),
-            "reset_requests_per_ip": forms.NumberInput(attrs={"min": 1, "max": 1000}),
-        }
 
 
-class SessionPolicyForm(forms.ModelForm):
+class SessionPolicyForm(ModelBoundsMixin, forms.ModelForm):
     class Meta:
         model = SignInPolicy
         fields = list(SignInPolicy.SESSION_FIELDS)

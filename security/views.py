@@ -53,6 +53,7 @@ class Section:
     name: str
     path: str
     anchor: str
+    partial: str = ""
     permission: str
     service: Callable[..., Any]
     success: str = ""
@@ -65,7 +66,13 @@ class Section:
 
     @property
     def page_url(self) -> str:
-        return reverse("security:settings") + "#" + self.anchor
+        """The section's own page: its message and its errors show right above its form."""
+        return reverse(f"security:{self.name}")
+
+    @property
+    def template(self) -> str:
+        """The partial that shows the section, on its page and on the summary page."""
+        return self.partial or f"security/_{self.name}.html"
 
 
 # What each section shows ----------------------------------------------------------------
@@ -206,6 +213,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         name="delivery_ttl",
+        partial="security/_delivery.html",
         path="delivery/ttl/",
         anchor="delivery",
         permission="security.edit",
@@ -221,6 +229,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         name="delivery_rotate",
+        partial="security/_delivery.html",
         path="delivery/rotate/",
         anchor="delivery",
         permission="security.edit",
@@ -237,6 +246,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         name="delivery_reveal",
+        partial="security/_delivery.html",
         path="delivery/reveal/",
         anchor="delivery",
         permission="security.reveal_secret",
@@ -262,16 +272,23 @@ SECTIONS: tuple[Section, ...] = (
 # The page and the views --------------------------------------------------------------------
 
 
-def _page(request, *, status: int = 200, **shown) -> HttpResponse:
-    """Render the page from every section; ``shown`` replaces entries, such as a form with its errors."""
+def _page(request, *, status: int = 200, section: Section | None = None, **shown) -> HttpResponse:
+    """Render the summary page, or one ``section``'s page; ``shown`` replaces entries, such as a bound form."""
     context = {"title": "Security settings", "can_edit": request.user.has_perm("security.edit")}
-    for section in SECTIONS:
-        context.update(section.context(request))
-        if section.form is not None and section.form_name not in shown:
-            may_change = request.user.has_perm(section.permission)
-            context[section.form_name] = section.form(None) if may_change else None
+    for each in SECTIONS:
+        context.update(each.context(request))
+        if each.form is not None and each.form_name not in shown:
+            may_change = request.user.has_perm(each.permission)
+            context[each.form_name] = each.form(None) if may_change else None
     context.update(shown)
-    return render(request, "security/settings.html", context, status=status)
+    if section is None:
+        return render(request, "security/settings.html", context, status=status)
+    bound = shown.get(section.form_name)
+    context.update(
+        section=section,
+        error_summary=[error for errors in bound.errors.values() for error in errors] if bound is not None else [],
+    )
+    return render(request, "security/section.html", context, status=status)
 
 
 @require_safe
@@ -301,14 +318,28 @@ def _section_update(request, section: Section) -> HttpResponse:
             if warning := section.warning(result):
                 messages.warning(request, warning)
             return redirect(section.page_url)
-    return _page(request, status=400, **{section.form_name: form})
+    return _page(request, status=400, section=section, **{section.form_name: form})
 
 
-def section_update_view(section: Section) -> Callable[[HttpRequest], HttpResponse]:
-    """Return the POST view of ``section``, declared with its permission (which says whether it asks again)."""
+def section_view(section: Section) -> Callable[[HttpRequest], HttpResponse]:
+    """Return the view of ``section``'s URL: its page on GET (``security.view``), its update on POST.
 
-    def view(request):
+    The update is declared with the section's permission, which says whether it asks for a
+    recent authentication; any other method is refused (405).
+    """
+
+    @require_safe
+    @permission_required("security.view")
+    def page(request):
+        return _page(request, section=section)
+
+    @require_POST
+    @permission_required(section.permission)
+    def update(request):
         return _section_update(request, section)
 
-    view.__name__ = view.__qualname__ = f"{section.name}_update_view"
-    return require_POST(permission_required(section.permission)(view))
+    def view(request):
+        return update(request) if request.method == "POST" else page(request)
+
+    view.__name__ = view.__qualname__ = f"{section.name}_view"
+    return view

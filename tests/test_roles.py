@@ -119,13 +119,13 @@ ROLE_TABLE = [
     Row("accounts:member_two_factor_reset", managers(OK), method="post", path_arg="target"),  # asks first
     Row("accounts:member_unlock", managers(redirect("/team/{target}/")), method="post", path_arg="target"),
     Row("security:two_factor", managers(BAD_REQUEST), method="post"),
-    Row("security:lockout", managers(redirect("/settings/security/")), method="post"),
+    Row("security:lockout", managers(redirect("/settings/security/lockout/")), method="post"),
     Row("security:sessions", managers(BAD_REQUEST), method="post"),
     # CORS and the delivery token (issue 4), retention (issue 5)
-    Row("security:cors", managers(redirect("/settings/security/")), method="post"),
+    Row("security:cors", managers(redirect("/settings/security/cors/")), method="post"),
     Row("security:delivery_ttl", managers(BAD_REQUEST), method="post"),
-    Row("security:delivery_rotate", managers(redirect("/settings/security/")), method="post"),
-    Row("security:delivery_reveal", managers(redirect("/settings/security/")), method="post"),
+    Row("security:delivery_rotate", managers(redirect("/settings/security/delivery/rotate/")), method="post"),
+    Row("security:delivery_reveal", managers(redirect("/settings/security/delivery/reveal/")), method="post"),
     Row("security:activity_retention", managers(BAD_REQUEST), method="post"),
 ]
 

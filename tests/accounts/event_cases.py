@@ -73,7 +73,9 @@ EVENT_CASES = [
         _post(_member_path("require-password-change/"), CONFIRMED),
     ),
     EventCase(
-        "accounts:team_require_password_change", "password.change_required", _post("/team/require-password-change/", CONFIRMED)
+        "accounts:team_require_password_change",
+        "password.change_required",
+        _post("/team/require-password-change/", CONFIRMED),
     ),
     EventCase(
         "createsuperuser",

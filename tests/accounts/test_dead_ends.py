@@ -12,12 +12,15 @@ from accounts import services
 from accounts.roles import Role
 from tests.conftest import force_sign_in, sign_in
 from tests.factories import make_user
-from tests.two_factor.conftest import code_at, enrolled  # noqa: F401  (a fixture)
+from tests.two_factor.conftest import (
+    code_at,
+    enrolled,  # noqa: F401  (a fixture the first test uses)
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_cancelling_the_code_step_signs_out_and_leads_to_a_plain_sign_in(client, enrolled):
+def test_cancelling_the_code_step_signs_out_and_leads_to_a_plain_sign_in(client, enrolled):  # noqa: F811
     member = make_user(email="mia@example.com")
     enrolled(member)
     client.post("/login/", {"username": member.email, "password": "Correct-Horse-9-Battery"})
