@@ -13,6 +13,9 @@ def main():
         os.environ.setdefault("DATABASE_LOCK_TIMEOUT_MS", "60000")
     from django.core.management import execute_from_command_line
 
+    from modyo_admin.startup import settings_load_or_exit
+
+    settings_load_or_exit(exit_code=2)
     execute_from_command_line(sys.argv)
 
 

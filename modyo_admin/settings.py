@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp import constants as csp_constants
@@ -46,6 +47,29 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _require_url(name: str, schemes: tuple[str, ...]) -> None:
+    """Refuse the URL in the variable ``name`` unless its scheme is one of ``schemes`` and its port a number.
+
+    Otherwise the mistake surfaces at the first request, or as an unrelated
+    message in a traceback. The value is never repeated: it may hold a password.
+    """
+    value = os.environ.get(name)
+    if not value:
+        return
+    scheme, separator, _ = value.partition("://")
+    expected = f"{name} must be a URL starting with one of {', '.join(f'{s}://' for s in schemes)}"
+    if not separator:
+        raise ImproperlyConfigured(f"{expected}; its value is not a URL.")
+    if scheme.lower() not in schemes:
+        raise ImproperlyConfigured(f"{expected}, not {scheme}://.")
+    if scheme.lower() == "sqlite":
+        return  # a file name, never a port (sqlite://:memory: included)
+    try:
+        urlsplit(value).port  # noqa: B018 - reading it validates it
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number from 0 to 65535.") from None
 
 
 def _whole_number(value: str) -> int:
@@ -103,6 +127,8 @@ INSTALLED_APPS = [
     "accounts",
     "security",
     "content",
+    # The project package itself: its deployment checks (modyo_admin/checks.py).
+    "modyo_admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -125,6 +151,9 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the two policies too.
     "csp.middleware.CSPMiddleware",
     "modyo_admin.middleware.PermissionsPolicyMiddleware",
+    # Load-balancer probes (/healthz, /readyz) are answered here, before the host check,
+    # sessions and the sign-in steps; SECURE_REDIRECT_EXEMPT spares them the HTTPS redirect.
+    "modyo_admin.health.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "activity.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -166,6 +195,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL names another one.
+_require_url("DATABASE_URL", ("sqlite", "postgres", "postgresql", "pgsql"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
@@ -215,6 +245,7 @@ def redis_cache(url: str, *, prefix: str) -> dict:
 
 # Cache: per-process memory unless REDIS_URL names a shared Redis, which
 # production needs so that every app process sees the same settings at once.
+_require_url("REDIS_URL", ("redis", "rediss", "unix"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL, prefix=os.environ.get("CACHE_KEY_PREFIX", "modyo_admin"))}
@@ -269,7 +300,14 @@ if SESSION_COOKIE_SAMESITE not in {"Lax", "Strict", "None"}:
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# security.E005 repeats this for settings changed after start-up (tests, overrides).
+if SESSION_COOKIE_SAMESITE == "None" and not SESSION_COOKIE_SECURE:
+    raise ImproperlyConfigured(
+        "DJANGO_SESSION_COOKIE_SAMESITE=None needs secure cookies (browsers drop a SameSite=None cookie "
+        "without Secure): set DJANGO_SECURE_COOKIES=1 and serve over HTTPS, or use Lax."
+    )
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes come over plain HTTP (modyo_admin/health.py)
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)

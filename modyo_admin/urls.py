@@ -17,6 +17,8 @@ urlpatterns = [
     path("content/", include("content.urls")),
     path("api/delivery/token", delivery_token_view, name="api_delivery_token"),
     path("api/content/", include("content.api_urls")),
+    # Load-balancer probes, answered early by modyo_admin.health.ProbeMiddleware.
+    path("", include("modyo_admin.health")),
     # Anonymous callers get DRF's refusal rather than a redirect to the sign-in page.
     path(
         "api/schema/",

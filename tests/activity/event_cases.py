@@ -47,6 +47,8 @@ READ_ONLY = {
     "activity:export_csv": "GET only (require_safe); an export changes nothing.",
     "activity:export_jsonl": "GET only (require_safe); an export changes nothing.",
     "api_schema": "The OpenAPI schema (drf-spectacular), GET only.",
+    "healthz": "Load-balancer probe, GET only (require_safe); touches nothing.",
+    "readyz": "Load-balancer probe, GET only (require_safe); reads the database and Redis, writes nothing.",
     "command:flush": (
         "Django's flush, which activity only lets past its TRUNCATE guard: database maintenance that erases "
         "every table, the log included, so no event could outlive it."
