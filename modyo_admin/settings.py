@@ -212,6 +212,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
     )
+    # An unreachable host that drops packets fails within seconds (readiness, check --deploy), not minutes.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing at once; WAL lets readers go on.
     DATABASES["default"]["OPTIONS"] = {
