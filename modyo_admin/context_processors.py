@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from importlib import metadata
+
 from django.urls import reverse
 
 # Sidebar entries: (label, url name, permission). Shown only to roles holding it.
@@ -27,3 +30,16 @@ def navigation(request) -> dict:
             if user.has_perm(perm)
         ]
     }
+
+
+@functools.cache
+def _version() -> str:
+    try:
+        return metadata.version("modyo-admin")
+    except metadata.PackageNotFoundError:
+        return "development"
+
+
+def panel(request) -> dict:
+    """Return what every page shows of the panel itself: its name and version."""
+    return {"product_name": "Modyo security admin", "panel_version": _version()}

@@ -189,6 +189,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "modyo_admin.context_processors.navigation",
+                "modyo_admin.context_processors.panel",
             ],
         },
     },
