@@ -9,6 +9,7 @@ interrupted is kept and offered for resubmission afterwards, so no input is lost
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -52,8 +53,16 @@ def reauthentication_required(view):
 
 
 def safe_next(request, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """Return ``url`` if it is a page of this site to go on to (a path, or an http(s) URL of this host), else "".
+
+    Anything else is refused rather than passed to ``redirect()``, which would look it up as a
+    view name ("0" is a 500, "dashboard" a page); a control character cannot go into a header.
+    """
+    if (
+        url
+        and url.isprintable()
+        and (url.startswith("/") or urlsplit(url).scheme in ("http", "https"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     ):
         return url
     return ""

@@ -155,6 +155,8 @@ MIDDLEWARE = [
     # sessions and the sign-in steps; SECURE_REDIRECT_EXEMPT spares them the HTTPS redirect.
     "modyo_admin.health.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before every middleware that reads or stores a header (security.E009).
+    "modyo_admin.request_headers.NulInHeadersMiddleware",
     "activity.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -394,6 +396,9 @@ _setting_from_env("ORGANISATION_NAME", "ORGANISATION_NAME")
 _setting_from_env("ACCOUNTS_INVITATION_TTL_HOURS", "ACCOUNTS_INVITATION_TTL_HOURS", _whole_number)
 # Where `manage.py activity_prune` writes the compressed archive of pruned events.
 _setting_from_env("ACTIVITY_ARCHIVE_DIR", "ACTIVITY_ARCHIVE_DIR")
+# Activity events are sealed by a thread of each process (the default on PostgreSQL) or in the committing one.
+if os.environ.get("ACTIVITY_SEAL_IN_BACKGROUND", "").strip():
+    ACTIVITY_SEAL_IN_BACKGROUND = env_bool("ACTIVITY_SEAL_IN_BACKGROUND")
 
 # Lockout defaults; Settings > Security can override them at run time.
 _setting_from_env("LOCKOUT_FAILURE_LIMIT", "LOCKOUT_FAILURE_LIMIT", _whole_number)

@@ -175,3 +175,30 @@ def check_permissions_policy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+NUL_HEADERS_MIDDLEWARE = "modyo_admin.request_headers.NulInHeadersMiddleware"
+# Each of these reads a header and may store it or look it up in the database.
+HEADER_READERS = (
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "activity.middleware.RequestContextMiddleware",
+    "axes.middleware.AxesMiddleware",
+)
+
+
+@register(Tags.security)
+def check_nul_headers_middleware(app_configs, **kwargs):
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    if NUL_HEADERS_MIDDLEWARE not in middleware or any(
+        reader in middleware and middleware.index(reader) < middleware.index(NUL_HEADERS_MIDDLEWARE)
+        for reader in HEADER_READERS
+    ):
+        return [
+            Error(
+                f"{NUL_HEADERS_MIDDLEWARE} must be in MIDDLEWARE, before {', '.join(HEADER_READERS)}.",
+                hint="Without it, a header holding a NUL character (a User-Agent, the session cookie) reaches "
+                "PostgreSQL, which refuses it: a 500 instead of a 400.",
+                id="security.E009",
+            )
+        ]
+    return []

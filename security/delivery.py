@@ -44,6 +44,10 @@ def kid_generate() -> str:
     return secrets.token_hex(8)
 
 
+# What a key id can be: printable ASCII, as long as the column holds.
+KID_MAX_LENGTH = DeliveryKey._meta.get_field("kid").max_length
+
+
 @sensitive_variables("key")
 def token_encode(*, subject: str, generation: int, key: DeliveryKey, ttl: int, now: datetime) -> str:
     """Return a delivery token for ``subject`` (a user id), valid ``ttl`` seconds from ``now``.
@@ -92,6 +96,9 @@ def token_decode(token: str, *, key_for_kid: Callable[[str], DeliveryKey | None]
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise InvalidDeliveryToken("The delivery token names no key id (kid).")
+    # Before the look-up: PostgreSQL refuses to compare text holding NUL (a 500, not a 401).
+    if not (kid.isascii() and kid.isprintable() and len(kid) <= KID_MAX_LENGTH):
+        raise InvalidDeliveryToken("The delivery token's key is unknown or no longer valid.")
     key = key_for_kid(kid)
     if key is None:
         raise InvalidDeliveryToken("The delivery token's key is unknown or no longer valid.")

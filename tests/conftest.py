@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -11,6 +13,11 @@ from accounts import session_state
 from accounts.models import User, UserSession
 from accounts.roles import Role
 from tests.factories import DEFAULT_PASSWORD, make_user
+
+# Property-based tests run few examples in the suite; HYPOTHESIS_PROFILE=ci asks for more.
+hypothesis.settings.register_profile("suite", max_examples=10)
+hypothesis.settings.register_profile("ci", max_examples=100)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(autouse=True)

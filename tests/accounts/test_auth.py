@@ -85,3 +85,22 @@ def test_an_overlong_email_at_sign_in_gets_the_forms_error_not_a_500(client, len
     response = client.post("/login/", {"username": email, "password": "whatever-it-is"})
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
+
+
+# "0" and "team" are no URL: redirect() would look them up as view names (a 500). A newline cannot
+# go into a Location header (a 500 as well).
+NOT_A_PAGE = ["0", "team", "dashboard", "/team/\r\nSet-Cookie: a=b"]
+
+
+@pytest.mark.parametrize("next_url", NOT_A_PAGE)
+def test_sign_in_ignores_a_next_that_is_no_page_of_the_panel(client, owner, next_url):
+    response = client.post("/login/", {"username": owner.email, "password": DEFAULT_PASSWORD, "next": next_url})
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_a_signed_in_member_sent_to_the_sign_in_page_goes_on_to_the_dashboard(client, owner):
+    force_sign_in(client, owner)
+    response = client.get("/login/", {"next": "/login/"})
+    assert response.status_code == 302
+    assert response.url == "/"

@@ -145,3 +145,20 @@ def test_e008_permissions_policy_middleware_missing(settings):
 def test_e008_empty_permissions_policy(settings):
     settings.PERMISSIONS_POLICY = {}
     assert ids(checks.check_permissions_policy(None)) == ["security.E008"]
+
+
+def test_the_project_settings_pass_the_nul_headers_check():
+    assert checks.check_nul_headers_middleware(None) == []
+
+
+def test_e009_nul_headers_middleware_missing(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != checks.NUL_HEADERS_MIDDLEWARE]
+    assert ids(checks.check_nul_headers_middleware(None)) == ["security.E009"]
+
+
+@pytest.mark.parametrize("reader", checks.HEADER_READERS)
+def test_e009_nul_headers_middleware_after_a_middleware_that_reads_headers(settings, reader):
+    middleware = [m for m in settings.MIDDLEWARE if m != checks.NUL_HEADERS_MIDDLEWARE]
+    middleware.insert(middleware.index(reader) + 1, checks.NUL_HEADERS_MIDDLEWARE)
+    settings.MIDDLEWARE = middleware
+    assert ids(checks.check_nul_headers_middleware(None)) == ["security.E009"]

@@ -333,6 +333,15 @@ def test_a_token_naming_no_or_an_unknown_kid_is_refused(member, delivery_key, ti
         delivery_token_verify(token)
 
 
+# A key id no key can have is refused before the look-up: PostgreSQL cannot compare text holding NUL (a 500).
+@pytest.mark.parametrize("kid", ["a\x00b", "k" * 33, "clé"])
+def test_a_token_naming_a_kid_no_key_can_have_gets_a_401(member, delivery_key, time_at_start, kid):
+    token = forge({"alg": "HS256", "typ": "JWT", "kid": kid}, valid_claims(member), delivery_key.secret)
+    response = Client().get("/api/content/entries/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The delivery token's key is unknown or no longer valid."
+
+
 @pytest.mark.parametrize("token", ["", "garbage", "a.b.c", "a.b"])
 def test_a_malformed_token_is_refused(delivery_key, token):
     with pytest.raises(InvalidDeliveryToken):

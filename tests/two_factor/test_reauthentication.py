@@ -101,3 +101,12 @@ def test_reauthentication_never_redirects_off_site(client, owner, password):
     response = client.post("/reauthenticate/?next=https://evil.example/", {"password": password})
     assert response["Location"] == "/"
     assert User.objects.get(pk=owner.pk).is_active
+
+
+@pytest.mark.parametrize("next_url", ["0", "team", "dashboard", "/team/\r\nSet-Cookie: a=b"])
+@pytest.mark.parametrize("path", ["/reauthenticate/", "/login/verify/"])
+def test_a_next_that_is_no_page_of_the_panel_leads_to_the_dashboard(client, owner, password, path, next_url):
+    force_sign_in(client, owner)
+    response = client.post(path, {"password": password, "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
