@@ -125,7 +125,7 @@ def test_refused_role_change_records_nothing(owner):
 
 def test_deactivation_and_reactivation_are_recorded(client, owner, member):
     force_sign_in(client, owner)
-    client.post(f"/team/{member.pk}/deactivate/")
+    client.post(f"/team/{member.pk}/deactivate/", {"confirmed": "yes"})
     client.post(f"/team/{member.pk}/reactivate/")
     deactivated = only_event("member.deactivated")
     assert_actor(deactivated, owner)
@@ -164,8 +164,8 @@ def test_password_policy_update_is_recorded_with_before_and_after(client, admin,
 
 def test_required_password_change_is_recorded_for_one_member_and_for_all(client, admin, member):
     force_sign_in(client, admin)
-    client.post(f"/team/{member.pk}/require-password-change/")
-    client.post("/team/require-password-change/")
+    client.post(f"/team/{member.pk}/require-password-change/", {"confirmed": "yes"})
+    client.post("/team/require-password-change/", {"confirmed": "yes"})
     one, everyone = Event.objects.filter(action="password.change_required").order_by("sequence")
     assert_actor(one, admin)
     assert_target(one, member)
@@ -213,8 +213,8 @@ def test_no_password_or_token_is_in_any_event(client, client_factory, django_cap
     )
     sign_in(joiner, nina, joiner_password)
     client.post(f"/team/{nina.pk}/role/", {"role": Role.AUDITOR})
-    client.post(f"/team/{nina.pk}/require-password-change/")
-    client.post(f"/team/{nina.pk}/deactivate/")
+    client.post(f"/team/{nina.pk}/require-password-change/", {"confirmed": "yes"})
+    client.post(f"/team/{nina.pk}/deactivate/", {"confirmed": "yes"})
     client.post(f"/team/{nina.pk}/reactivate/")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -224,7 +224,7 @@ def test_no_password_or_token_is_in_any_event(client, client_factory, django_cap
     form_url = joiner.get(reset_path).url
     joiner.post(form_url, {"new_password1": RESET_PASSWORD, "new_password2": RESET_PASSWORD})
     secrets.append(RESET_PASSWORD)
-    client.post("/team/require-password-change/")
+    client.post("/team/require-password-change/", {"confirmed": "yes"})
     client.post("/logout/")
 
     actions = set(Event.objects.values_list("action", flat=True))

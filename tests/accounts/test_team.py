@@ -106,7 +106,7 @@ def test_last_owner_rule_through_the_page_shows_a_clear_message(client, owner):
 def test_nobody_can_deactivate_themselves(client, owner):
     make_user(email="second@example.com", role=Role.OWNER)
     force_sign_in(client, owner)
-    response = client.post(f"/team/{owner.pk}/deactivate/", follow=True)
+    response = client.post(f"/team/{owner.pk}/deactivate/", {"confirmed": "yes"}, follow=True)
     assert "You cannot deactivate yourself." in response.content.decode()
     owner.refresh_from_db()
     assert owner.is_active
@@ -297,7 +297,7 @@ def test_deactivation_ends_live_sessions_at_once(client, client_factory, owner, 
     member_key = member_browser.session.session_key
 
     force_sign_in(client, owner)
-    response = client.post(f"/team/{member.pk}/deactivate/")
+    response = client.post(f"/team/{member.pk}/deactivate/", {"confirmed": "yes"})
     assert response.status_code == 302
 
     response = member_browser.get("/profile/")
@@ -318,7 +318,7 @@ def test_deactivated_member_cannot_sign_in(client, owner, member):
 
 def test_deactivated_member_is_kept_and_can_be_reactivated(client, owner, member):
     force_sign_in(client, owner)
-    client.post(f"/team/{member.pk}/deactivate/")
+    client.post(f"/team/{member.pk}/deactivate/", {"confirmed": "yes"})
     member.refresh_from_db()
     assert member.status == User.Status.DEACTIVATED
 

@@ -102,7 +102,7 @@ def test_admin_signs_a_member_out_everywhere(client, member, admin):
     member_client = Client()
     force_sign_in(member_client, member)
     force_sign_in(client, admin)
-    assert client.post(f"/team/{member.pk}/sign-out/").status_code == 302
+    assert client.post(f"/team/{member.pk}/sign-out/", {"confirmed": "yes"}).status_code == 302
     assert member_client.get("/profile/").status_code == 302
     event = Event.objects.get(action="session.revoked")
     assert (event.actor, event.target_id, event.changes["sessions_ended"]) == (admin, str(member.pk), 1)
