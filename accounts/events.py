@@ -26,6 +26,13 @@ register(
 register("member.created", "Member created", "{actor} created the account {target}", target="user")
 register("member.invited", "Member invited", "{actor} invited {target}", target="user")
 register("member.joined", "Member joined", "{target} accepted the invitation and joined", target="user")
+register("member.renamed", "Member renamed", "{actor} changed the name of {target}", target="user")
+register(
+    "member.invitation_revoked",
+    "Invitation revoked",
+    "{actor} revoked the invitation of {target}",
+    target="user",
+)
 register("member.role_changed", "Role changed", "{actor} changed the role of {target}", target="user")
 register("member.deactivated", "Member deactivated", "{actor} deactivated {target}", target="user")
 register("member.reactivated", "Member reactivated", "{actor} reactivated {target}", target="user")

@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from .emails import EMAIL_MAX_LENGTH, email_canonical
 from .models import PasswordPolicy, SignInPolicy, User
 from .roles import MANAGEABLE_ROLES, Role
+from .selectors import TeamFilters, TeamStatus
 from .validators import help_texts
 
 
@@ -154,6 +155,61 @@ class InviteForm(forms.Form):
         allowed = MANAGEABLE_ROLES.get(acting_user.role, frozenset())
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
         self.fields["role"].initial = Role.MEMBER
+
+
+def _not_a_choice() -> dict:
+    return {"invalid_choice": "“%(value)s” is not one of the choices; pick one from the list."}
+
+
+class TeamFilterForm(forms.Form):
+    """The team list's search, filters, sort and page, read from the query string."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Search for at most %(limit_value)d characters."},
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or email"}),
+    )
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "Any role"), *Role.choices], error_messages=_not_a_choice()
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *TeamStatus.choices],
+        error_messages=_not_a_choice(),
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("email", "Email (A–Z)"),
+            ("-email", "Email (Z–A)"),
+            ("name", "Name (A–Z)"),
+            ("-name", "Name (Z–A)"),
+            ("role", "Role (owners first)"),
+            ("-role", "Role (members first)"),
+            ("-last_sign_in", "Last sign-in (newest first)"),
+            ("last_sign_in", "Last sign-in (oldest first)"),
+            ("-joined", "Joined (newest first)"),
+            ("joined", "Joined (oldest first)"),
+        ],
+        error_messages=_not_a_choice(),
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6, widget=forms.HiddenInput)
+
+    def filters(self) -> TeamFilters:
+        data = self.cleaned_data
+        return TeamFilters(q=data["q"], role=data["role"], status=data["status"], sort=data["sort"] or "email")
+
+
+class MemberNameForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150, error_messages={"required": "Enter a name."})
+
+    def __init__(self, *args, acting_user: User | None = None, **kwargs):
+        # Member actions build every form with the acting user; whether they may rename is the service's rule.
+        super().__init__(*args, **kwargs)
 
 
 class RoleForm(forms.Form):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import ua_parser
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Lower, NullIf
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -45,8 +49,103 @@ def password_compliance_counts(*, policy: PasswordPolicy | None = None) -> dict[
     return counts
 
 
-def team_list() -> QuerySet[User]:
-    return User.objects.order_by("email")
+TEAM_PAGE_SIZE = 100
+
+
+class TeamStatus(models.TextChoices):
+    """What the team list can be narrowed to: the three states of an account, and three that need attention."""
+
+    ACTIVE = "active", "Active"
+    INVITED = "invited", "Invited"
+    DEACTIVATED = "deactivated", "Deactivated"
+    LOCKED = "locked", "Locked out"
+    MUST_CHANGE_PASSWORD = "must_change_password", "Must change password"
+    TWO_STEP_OFF = "two_step_off", "Two-step off"
+
+
+# sort key -> ordering; never signed in counts as the oldest sign-in, not yet joined as after every joining.
+_ROLE_RANK = Case(*(When(role=role, then=Value(rank)) for rank, role in enumerate(Role)), default=Value(len(Role)))
+_NAME = Lower(NullIf("full_name", Value("")))
+TEAM_SORTS: dict[str, tuple] = {
+    "email": ("email",),
+    "-email": ("-email",),
+    "name": (_NAME.asc(nulls_last=True), "email"),
+    "-name": (_NAME.desc(nulls_last=True), "email"),
+    "role": (_ROLE_RANK.asc(), "email"),
+    "-role": (_ROLE_RANK.desc(), "email"),
+    "last_sign_in": (F("last_login").asc(nulls_first=True), "email"),
+    "-last_sign_in": (F("last_login").desc(nulls_last=True), "email"),
+    "joined": (F("joined_at").asc(nulls_last=True), "email"),
+    "-joined": (F("joined_at").desc(nulls_last=True), "email"),
+}
+
+
+@dataclass(frozen=True)
+class TeamFilters:
+    """What the team list is narrowed to and sorted by; empty values do not filter."""
+
+    q: str = ""
+    role: str = ""
+    status: str = ""
+    sort: str = "email"
+
+
+def _active() -> Q:
+    return Q(is_active=True, joined_at__isnull=False)
+
+
+def _two_step_off() -> Q:
+    return _active() & ~Q(Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+
+
+def _locked_attempts() -> QuerySet[AccessAttempt]:
+    """Return the failure records, from any IP, that lock their email out now."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=lockout_failure_limit(), attempt_time__gte=timezone.now() - lockout_cooloff()
+    )
+
+
+def team_list(filters: TeamFilters | None = None) -> QuerySet[User]:
+    """Return the members matching ``filters``, sorted; every filter is part of the one query."""
+    filters = filters or TeamFilters()
+    members = User.objects.all()
+    if filters.q:
+        members = members.filter(Q(full_name__icontains=filters.q) | Q(email__icontains=filters.q))
+    if filters.role:
+        members = members.filter(role=filters.role)
+    status_filters = {
+        TeamStatus.ACTIVE: _active(),
+        TeamStatus.INVITED: Q(is_active=True, joined_at__isnull=True),
+        TeamStatus.DEACTIVATED: Q(is_active=False),
+        TeamStatus.LOCKED: Q(email__in=_locked_attempts().values("username")),
+        TeamStatus.MUST_CHANGE_PASSWORD: Q(must_change_password=True),
+        TeamStatus.TWO_STEP_OFF: _two_step_off(),
+    }
+    if filters.status:
+        members = members.filter(status_filters[filters.status])
+    return members.order_by(*TEAM_SORTS[filters.sort])
+
+
+def team_page(filters: TeamFilters, *, page: int | None = None) -> Page:
+    """Return one page of ``team_list(filters)``, each member marked ``two_factor_on`` and ``locked_until``.
+
+    A constant number of queries whatever the team's size: the count, the page, and one query each
+    for the page's authenticators and lockouts.
+    """
+    members_page = Paginator(team_list(filters), TEAM_PAGE_SIZE).get_page(page)
+    members = list(members_page.object_list)
+    enrolled = two_factor_enabled_ids([member.pk for member in members])
+    locks = lockouts_until([member.email for member in members])
+    for member in members:
+        member.two_factor_on = member.pk in enrolled
+        member.locked_until = locks.get(member.email)
+    members_page.object_list = members
+    return members_page
+
+
+def two_factor_off_count() -> int:
+    """Return how many active members have no authenticator yet (those the "two-step off" filter lists)."""
+    return User.objects.filter(_two_step_off()).count()
 
 
 def members_by_role_and_status() -> list[dict]:
@@ -198,6 +297,20 @@ def two_factor_enrolment_due(user: User, *, now=None) -> tuple[bool, int | None]
     return False, max(1, int(-(-seconds // 86400)))
 
 
+def two_factor_enrolment_reason(user: User, *, now=None) -> tuple[str, int | None]:
+    """Return why ``user`` is asked to set up two-step: ("reset"|"team"|"", days left in a grace period or None).
+
+    "reset": an administrator reset their two-step authentication; "team": the team requires it;
+    "": they chose to turn it on.
+    """
+    if user.must_enrol_two_factor:
+        return "reset", None
+    if not sign_in_policy_get().two_factor_required:
+        return "", None
+    _required, days_left = two_factor_enrolment_due(user, now=now)
+    return "team", days_left
+
+
 # Lockout --------------------------------------------------------------------------------
 
 
@@ -214,11 +327,21 @@ def lockout_cooloff() -> timedelta:
 
 def lockout_active_for_email(email: str) -> bool:
     """Return whether failures recorded for ``email`` from any IP have reached the limit (the team page)."""
-    return AccessAttempt.objects.filter(
-        username=email_canonical(email),
-        failures_since_start__gte=lockout_failure_limit(),
-        attempt_time__gte=timezone.now() - lockout_cooloff(),
-    ).exists()
+    return _locked_attempts().filter(username=email_canonical(email)).exists()
+
+
+def lockouts_until(emails: list[str]) -> dict[str, datetime]:
+    """Return, for those of ``emails`` locked out now, when their lockout ends (one query for them all)."""
+    if not emails:
+        return {}
+    latest = (
+        _locked_attempts()
+        .filter(username__in=[email_canonical(email) for email in emails])
+        .values("username")
+        .annotate(latest=Max("attempt_time"))
+    )
+    cooloff = lockout_cooloff()
+    return {row["username"]: row["latest"] + cooloff for row in latest}
 
 
 def lockout_active_for_request(request, user: User) -> bool:
@@ -235,3 +358,14 @@ def sign_in_history(*, user: User, limit: int = 20) -> list:
 
     filters = EventFilters(group="auth", target_type=User._meta.model_name, target_id=str(user.pk))
     return list(events_filtered(filters)[:limit])
+
+
+SIGN_IN_FAILURES = ("auth.sign_in_failed", "auth.second_step_failed", "auth.locked_out")
+
+
+def sign_in_failures(*, user: User, limit: int = 20) -> list:
+    """Return the failed sign-ins, wrong codes and lockouts of the member, newest first (their page)."""
+    from activity.selectors import EventFilters, events_filtered
+
+    filters = EventFilters(target_type=User._meta.model_name, target_id=str(user.pk))
+    return list(events_filtered(filters).filter(action__in=SIGN_IN_FAILURES)[:limit])

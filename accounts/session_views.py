@@ -1,14 +1,14 @@
-"""Profile > Sessions: where the member is signed in, and signing out of it."""
+"""Profile > Sessions: where the member is signed in, and signing out of it; a manager signs out a member's session."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
-from .models import UserSession
+from .models import User, UserSession
 from .permissions import permission_required
 
 
@@ -49,3 +49,19 @@ def sessions_revoke_others_view(request):
     )
     messages.success(request, f"Signed out of {ended} other session{'s' if ended != 1 else ''}.")
     return redirect("accounts:sessions")
+
+
+@require_POST
+@permission_required("team.manage")
+def member_session_revoke_view(request, pk, session_pk):
+    member = get_object_or_404(User, pk=pk)
+    session = get_object_or_404(UserSession, pk=session_pk, user=member)
+    try:
+        services.user_session_revoke(
+            session=session, acting_user=request.user, current_session_key=request.session.session_key
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, f"That session of {member.email} is signed out.")
+    return redirect("accounts:member", pk=member.pk)

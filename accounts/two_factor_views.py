@@ -112,6 +112,7 @@ def two_factor_enrol_view(request):
             request.session[session_state.NEW_RECOVERY_CODES] = codes
             messages.success(request, "Two-step authentication is on.")
             return redirect("accounts:two_factor_recovery_codes")
+    reason, days_left = selectors.two_factor_enrolment_reason(user)
     return render(
         request,
         "accounts/two_factor_enrol.html",
@@ -119,7 +120,8 @@ def two_factor_enrol_view(request):
             "title": "Set up two-step authentication",
             "form": form,
             "secret_grouped": otp.secret_grouped(device.key),
-            "grace_days_left": getattr(request, "two_factor_grace_days_left", None),
+            "reason": reason,
+            "grace_days_left": days_left,
         },
     )
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("profile/", views.profile_view, name="profile"),
+    path("profile/name/", views.profile_name_view, name="profile_name"),
     path("profile/password/", views.password_change_view, name="password_change"),
     path("profile/two-step/", two_factor_views.two_factor_view, name="two_factor"),
     path("profile/two-step/enrol/", two_factor_views.two_factor_enrol_view, name="two_factor_enrol"),
@@ -36,6 +37,11 @@ urlpatterns = [
     path("team/invite/", views.team_invite_view, name="team_invite"),
     path("team/require-password-change/", views.team_require_password_change_view, name="team_require_password_change"),
     path("team/<int:pk>/", views.member_view, name="member"),
+    path(
+        "team/<int:pk>/sessions/<int:session_pk>/sign-out/",
+        session_views.member_session_revoke_view,
+        name="member_session_revoke",
+    ),
     *(
         path(f"team/<int:pk>/{spec.path}/", views.member_action_view, {"action": name}, name=f"member_{name}")
         for name, spec in views.MEMBER_ACTIONS.items()

@@ -160,16 +160,39 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @require_safe
 @permission_required("profile.view")
 def profile_view(request):
+    return _profile_page(request, name_form=forms.MemberNameForm(initial={"full_name": request.user.full_name}))
+
+
+def _profile_page(request, *, name_form, status: int = 200):
     return render(
         request,
         "accounts/profile.html",
         {
             "title": "Profile",
+            "name_form": name_form,
             "form": forms.PasswordChangeForm(request.user),
             "sign_ins": event_list(actor=request.user, limit=10),
             "sign_in_history": sign_in_history(user=request.user, limit=20),
         },
+        status=status,
     )
+
+
+@require_POST
+@permission_required("profile.view")
+def profile_name_view(request):
+    form = forms.MemberNameForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.member_name_update(
+                user=request.user, full_name=form.cleaned_data["full_name"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error("full_name", error.messages)
+        else:
+            messages.success(request, f"Your name is now {user.full_name}.")
+            return redirect("accounts:profile")
+    return _profile_page(request, name_form=form, status=400)
 
 
 @sensitive_post_parameters()
@@ -215,17 +238,26 @@ def team_view(request):
 
 
 def _team_page(request, *, invite_form, status: int = 200):
-    members = list(selectors.team_list())
+    filter_form = forms.TeamFilterForm(request.GET)
+    page = None
+    if filter_form.is_valid():
+        page = selectors.team_page(filter_form.filters(), page=filter_form.cleaned_data["page"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    members = page.object_list if page is not None else []
     return render(
         request,
         "accounts/team.html",
         {
             "title": "Team",
+            "filter_form": filter_form,
+            "page": page,
             "members": members,
-            "two_factor_ids": selectors.two_factor_enabled_ids(members),
+            "query": query.urlencode(),
+            "two_factor_ids": {member.pk for member in members if member.two_factor_on},
             "invite_form": invite_form,
         },
-        status=status,
+        status=status if page is not None else 400,
     )
 
 
@@ -257,10 +289,14 @@ def member_view(request, pk):
             "member": member,
             "two_factor_enabled": selectors.two_factor_enabled(member),
             "locked": selectors.lockout_active_for_email(member.email),
+            "locked_until": selectors.lockouts_until([member.email]).get(member.email),
             "can_manage": can_manage,
             "role_form": forms.RoleForm(acting_user=request.user, initial={"role": member.role})
             if can_manage
             else None,
+            "name_form": forms.MemberNameForm(initial={"full_name": member.full_name}) if can_manage else None,
+            "sessions": selectors.user_sessions_active(user=member),
+            "sign_in_failures": selectors.sign_in_failures(user=member),
             "events": event_list(actor=member, limit=10),
         },
     )
@@ -282,10 +318,13 @@ class MemberAction:
     # What cannot be undone, said on a confirmation page before anything happens ("" = no page).
     consequences: str = ""
     confirm_label: str = ""
+    # Where to go once done, for an action after which the member's page is gone ("" = that page).
+    done: str = ""
 
     def message(self, member: User, form) -> str:
-        role = Role(form.cleaned_data["role"]).label if form is not None and "role" in form.cleaned_data else ""
-        return self.success.format(email=member.email, role=role)
+        data = form.cleaned_data if form is not None else {}
+        role = Role(data["role"]).label if "role" in data else ""
+        return self.success.format(email=member.email, role=role, full_name=data.get("full_name", "").strip())
 
 
 MEMBER_ACTIONS: dict[str, MemberAction] = {
@@ -305,6 +344,24 @@ MEMBER_ACTIONS: dict[str, MemberAction] = {
         consequences="{email} is signed out everywhere at once, cannot sign in until reactivated, and every "
         "content-delivery token issued to them stops working for good.",
         confirm_label="Deactivate",
+    ),
+    "rename": MemberAction(
+        "name",
+        lambda request, member, form: services.member_name_update(
+            user=member, full_name=form.cleaned_data["full_name"], acting_user=request.user
+        ),
+        "The name of {email} is now {full_name}.",
+        form=forms.MemberNameForm,
+        invalid="Enter a name (at most 150 characters).",
+    ),
+    "revoke_invitation": MemberAction(
+        "invitation/revoke",
+        lambda request, member, form: services.invitation_revoke(user=member, acting_user=request.user),
+        "The invitation of {email} is revoked.",
+        consequences="The invitation link sent to {email} stops working at once, and {email} leaves the team "
+        "list. To let them join later, invite them again.",
+        confirm_label="Revoke invitation",
+        done="accounts:team",
     ),
     "reactivate": MemberAction(
         "reactivate",
@@ -388,6 +445,8 @@ def member_action_view(request, pk, action: str):
         _show_errors(request, error)
     else:
         messages.success(request, spec.message(member, form))
+        if spec.done:
+            return redirect(spec.done)
     return redirect("accounts:member", pk=member.pk)
 
 

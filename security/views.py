@@ -95,6 +95,13 @@ def _cooloff_minutes() -> int:
     return int(cooloff_time().total_seconds() // 60)
 
 
+def _two_factor_context(request) -> dict:
+    return {
+        "sign_in_policy": account_selectors.sign_in_policy_get(),
+        "two_factor_off_count": account_selectors.two_factor_off_count(),
+    }
+
+
 def _sessions_context(request) -> dict:
     policy = account_selectors.sign_in_policy_get()
     return {"sign_in_policy": policy, "session_warnings": account_selectors.session_limit_warnings(policy)}
@@ -168,7 +175,7 @@ SECTIONS: tuple[Section, ...] = (
         path="two-step/",
         anchor="two-step",
         permission="security.edit",
-        context=lambda request: {"sign_in_policy": account_selectors.sign_in_policy_get()},
+        context=_two_factor_context,
         form=lambda data: TwoFactorPolicyForm(data, instance=account_selectors.sign_in_policy_get()),
         form_name="two_factor_form",
         service=account_services.two_factor_policy_update,

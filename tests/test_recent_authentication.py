@@ -37,6 +37,8 @@ EXEMPT = {
     # Ending one's own other sessions is a sign-out: it removes access, never grants it.
     "accounts:session_revoke": "signing one's own other session out",
     "accounts:sessions_revoke_others": "signing one's own other sessions out",
+    # One's own display name: it grants, removes and proves nothing (renaming others needs team.manage).
+    "accounts:profile_name": "one's own display name",
     # Writing content is not access or security; deleting it asks (content.delete).
     "content:list": "creating a content entry",
     "content:edit": "editing a content entry",
@@ -64,6 +66,9 @@ def _url(name: str, owner) -> str:
         "accounts:session_revoke": {"pk": UserSession.objects.create(user=owner, session_key=f"other-{target.pk}").pk},
         "activity:detail": {"sequence": 1},
     }
+    if name == "accounts:member_session_revoke":
+        session = UserSession.objects.create(user=target, session_key=f"target-{target.pk}")
+        return reverse(name, kwargs={"pk": target.pk, "session_pk": session.pk})
     if name.startswith("accounts:member_"):
         return reverse(name, kwargs={"pk": target.pk})
     if name.startswith("content:") and name != "content:list":

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import UserSession
 from accounts.roles import Role
 from activity.services import event_record
 from tests.conftest import force_sign_in
@@ -57,6 +58,7 @@ def redirect(to: str) -> Redirect:
 PATH_ARGS = {
     None: lambda world: None,
     "target": lambda world: {"pk": world.target.pk},
+    "target_session": lambda world: {"pk": world.target.pk, "session_pk": world.target_session.pk},
     "event": lambda world: {"sequence": world.event.sequence},
 }
 
@@ -108,6 +110,11 @@ ROLE_TABLE = [
     Row("accounts:member_reactivate", managers(redirect("/team/{target}/")), method="post", path_arg="target"),
     Row("accounts:member_reinvite", managers(redirect("/team/{target}/")), method="post", path_arg="target"),
     Row("accounts:member_require_password_change", managers(OK), "post", "target"),  # asks first
+    # Issue 12: names, revoking an invitation, a member's sessions
+    Row("accounts:profile_name", everyone(redirect("/profile/")), method="post", data={"full_name": "New Name"}),
+    Row("accounts:member_rename", managers(redirect("/team/{target}/")), "post", "target", data={"full_name": "T"}),
+    Row("accounts:member_revoke_invitation", managers(OK), method="post", path_arg="target"),  # asks first
+    Row("accounts:member_session_revoke", managers(redirect("/team/{target}/")), "post", "target_session"),
     Row("security:password_policy", managers(BAD_REQUEST), method="post"),
     # Two-step, lockout and sessions (issue 3)
     Row("accounts:two_factor", everyone(OK)),
@@ -176,10 +183,11 @@ def test_every_url_is_classified():
 
 @pytest.fixture
 def world(db):
-    """What the table's URLs point at: another team member and an activity event."""
+    """What the table's URLs point at: another team member, one of their sessions and an activity event."""
     target = make_user(email="target@example.com", role=Role.MEMBER)
+    target_session = UserSession.objects.create(user=target, session_key="target-session")
     event = event_record(action="member.created", target=target, changes={"role": [None, Role.MEMBER]})
-    return SimpleNamespace(target=target, event=event)
+    return SimpleNamespace(target=target, target_session=target_session, event=event)
 
 
 def url_for(row: Row, world) -> str:

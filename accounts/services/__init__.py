@@ -6,9 +6,11 @@ from ._base import password_history_append, user_sessions_end
 from .lockout import LockedOut, locked_out_record, lockout_clear, lockout_failure_register, password_confirm
 from .members import (
     invitation_accept,
+    invitation_revoke,
     member_create,
     member_deactivate,
     member_invite,
+    member_name_update,
     member_reactivate,
     member_role_change,
     setup_complete,
@@ -60,6 +62,7 @@ __all__ = [
     "sign_in_rate_limit_check",
     "LockedOut",
     "invitation_accept",
+    "invitation_revoke",
     "locked_out_record",
     "lockout_clear",
     "lockout_failure_register",
@@ -67,6 +70,7 @@ __all__ = [
     "member_create",
     "member_deactivate",
     "member_invite",
+    "member_name_update",
     "member_reactivate",
     "member_role_change",
     "password_change",

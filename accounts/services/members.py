@@ -151,6 +151,53 @@ def member_role_change(*, user: User, role: str, acting_user: User) -> User:
 
 
 @transaction.atomic
+def member_name_update(*, user: User, full_name: str, acting_user: User) -> User:
+    """Rename ``user``: anyone may rename themselves, a manager those whose role they manage."""
+    user = _lock(user)
+    if user.pk != acting_user.pk:
+        _authorize_member_change(acting_user=acting_user, user=user)
+    full_name = full_name.strip()
+    if not full_name:
+        raise ValidationError({"full_name": "Enter a name."}, code="name_required")
+    limit = User._meta.get_field("full_name").max_length
+    if len(full_name) > limit:
+        raise ValidationError({"full_name": f"A name has at most {limit} characters."}, code="name_too_long")
+    if full_name == user.full_name:
+        return user
+    before = user.full_name
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    event_record(action="member.renamed", actor=acting_user, target=user, changes={"full_name": [before, full_name]})
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, user: User, acting_user: User) -> None:
+    """Withdraw the invitation of someone who never joined: their link stops working and they leave the team.
+
+    The account of an invitee who never joined holds nothing but its invitations: no password,
+    session, device, or anything it did (it could not sign in). So the row is deleted with them
+    rather than kept deactivated; the events about it keep its email as their label, and the
+    address can be invited again. Someone who joined is deactivated instead.
+    """
+    user = _lock(user)
+    _authorize_member_change(acting_user=acting_user, user=user)
+    if user.status != User.Status.INVITED:
+        raise ValidationError(
+            f"{user.email} has joined the team: deactivate them instead of revoking an invitation.",
+            code="not_invited",
+        )
+    pending = user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).count()
+    event_record(
+        action="member.invitation_revoked",
+        actor=acting_user,
+        target=user,
+        changes={"role": [user.role, None], "links_voided": pending},
+    )
+    user.delete()
+
+
+@transaction.atomic
 def member_deactivate(*, user: User, acting_user: User) -> User:
     user = _lock_with_owners(user)
     _authorize_member_change(acting_user=acting_user, user=user)

@@ -321,6 +321,31 @@ EVENT_CASES += [
     ),
 ]
 
+# Issue 12: names, revoking an invitation, a member's sessions ---------------------------------
+
+
+def _member_session(world):
+    other = force_sign_in(Client(), world["member"])
+    return UserSession.objects.get(session_key=other.session.session_key)
+
+
+EVENT_CASES += [
+    EventCase("accounts:profile_name", "member.renamed", _post("/profile/name/", {"full_name": "Olivia O."})),
+    EventCase("accounts:member_rename", "member.renamed", _post(_member_path("name/"), {"full_name": "Mel M."})),
+    EventCase(
+        "accounts:member_revoke_invitation",
+        "member.invitation_revoked",
+        lambda client, world: client.post(f"/team/{world['prepared'].pk}/invitation/revoke/", CONFIRMED),
+        setup=_invited,
+    ),
+    EventCase(
+        "accounts:member_session_revoke",
+        "session.revoked",
+        lambda client, world: client.post(f"/team/{world['member'].pk}/sessions/{world['prepared'].pk}/sign-out/"),
+        setup=_member_session,
+    ),
+]
+
 READ_ONLY = {
     "accounts:two_factor": "The two-step status page; its forms post to other URLs.",
     "dashboard": "A page; GET only in effect (it renders, never writes).",

@@ -113,3 +113,15 @@ def test_reset_forces_enrolment_even_when_the_team_does_not_require_it(client, m
     assert response["Location"].startswith("/profile/two-step/enrol/")
     enrol(client, member)
     assert client.get("/profile/").status_code == 200
+
+
+def test_security_page_counts_active_members_without_two_step_and_links_to_them(client, users_by_role, owner, auditor):
+    services.member_invite(email="ivy@example.com", role=Role.MEMBER, acting_user=owner)  # not counted until joined
+    force_sign_in(client, owner)
+    enrol(client, owner)
+    html = client.get("/settings/security/").content.decode()
+    assert "3 active members have not set up two-step authentication yet." in html
+    assert 'href="/team/?status=two_step_off"' in html
+    force_sign_in(client, auditor)
+    listed = [member.email for member in client.get("/team/?status=two_step_off").context["members"]]
+    assert listed == ["admin@example.com", "auditor@example.com", "member@example.com"]

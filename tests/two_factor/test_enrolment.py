@@ -8,7 +8,7 @@ import time_machine
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import otp, selectors
+from accounts import otp, selectors, services
 from activity.models import Event
 from tests.conftest import force_sign_in
 from tests.two_factor.conftest import code_at, enrol
@@ -133,3 +133,47 @@ def test_turning_off_is_refused_while_enforced(client, member, owner, password):
     assert response.status_code == 400
     assert "required for every team member" in response.content.decode()
     assert selectors.two_factor_enabled(member)
+
+
+# Why the member is on the enrolment page, and which app to use ---------------------------------
+
+GOOGLE_PLAY = "https://play.google.com/store/apps/details?id=com.google.android.apps.authenticator2"
+APP_STORE = "https://apps.apple.com/app/google-authenticator/id388497605"
+
+
+def test_enrolment_page_links_to_google_authenticator_and_says_any_totp_app_works(client, member):
+    force_sign_in(client, member)
+    html = client.get("/profile/two-step/enrol/").content.decode()
+    assert f'href="{GOOGLE_PLAY}"' in html
+    assert f'href="{APP_STORE}"' in html
+    assert "Any app that follows RFC 6238 (TOTP) works" in html
+
+
+def test_enrolment_page_chosen_freely_gives_no_reason(client, member):
+    force_sign_in(client, member)
+    html = client.get("/profile/two-step/enrol/").content.decode()
+    assert "requires two-step authentication" not in html
+    assert "reset your two-step authentication" not in html
+
+
+def test_enrolment_page_says_the_team_requires_it(client, member, owner):
+    services.two_factor_policy_update(acting_user=owner, two_factor_required=True, two_factor_grace_days=0)
+    force_sign_in(client, member)
+    html = client.get("/profile/two-step/enrol/").content.decode()
+    assert "Your team requires two-step authentication: set it up to continue." in html
+
+
+def test_enrolment_page_gives_the_grace_days_left(client, member, owner):
+    services.two_factor_policy_update(acting_user=owner, two_factor_required=True, two_factor_grace_days=3)
+    force_sign_in(client, member)
+    html = client.get("/profile/two-step/enrol/").content.decode()
+    assert "Your team requires two-step authentication: 3 days left to set it up." in html
+
+
+def test_enrolment_page_says_an_administrator_reset_it(client, member, owner):
+    force_sign_in(client, member)
+    enrol(client, member)
+    services.two_factor_reset(user=member, acting_user=owner)
+    force_sign_in(client, member)
+    html = client.get("/profile/two-step/enrol/").content.decode()
+    assert "An administrator reset your two-step authentication: set it up again to continue." in html
