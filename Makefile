@@ -40,6 +40,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/cors_bench.py
 	$(BIN)/python bench/activity_log.py
+	$(BIN)/python bench/activity_writes.py
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

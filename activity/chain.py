@@ -1,16 +1,28 @@
-"""Canonical serialisation and hashing of events."""
+"""Hashing of events and seals, and where the chain of seals starts and continues.
+
+An event's ``hash`` covers its own fields only, so writing one needs no lock.
+A seal covers a batch of events: its ``root`` hashes their ids and hashes in
+id order, and its ``hash`` covers its fields and the previous seal's hash, so
+the seals form a chain, as Certificate Transparency's signed tree heads and
+CloudTrail's digest files do. ``activity.sealing`` makes the seals and
+``activity.verification`` checks them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from .models import Event, Seal
+
 GENESIS_HASH = "0" * 64
 
-CHAINED_FIELDS = (
-    "sequence",
+# The fields an event's hash covers. Not its id: the database allocates that at
+# insert time, and the seal's root binds each id to its event's hash.
+HASHED_FIELDS = (
     "created_at",
     "actor_id",
     "actor_label",
@@ -23,8 +35,19 @@ CHAINED_FIELDS = (
     "user_agent",
     "request_id",
 )
-# What a stored event holds of the chain: the hashed fields and the two links.
-CHAIN_COLUMNS = (*CHAINED_FIELDS, "prev_hash", "hash")
+# What verification reads of an event, and the first columns of an export row.
+EVENT_COLUMNS = ("sequence", *HASHED_FIELDS, "hash")
+SEAL_FIELDS = (
+    "number",
+    "first_sequence",
+    "last_sequence",
+    "pending",
+    "gaps",
+    "count",
+    "root",
+    "sealed_at",
+    "prev_hash",
+)
 
 
 def utc_timestamp(moment: datetime) -> str:
@@ -32,117 +55,99 @@ def utc_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def parse_timestamp(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
 def portable_values(values: dict) -> dict:
-    """Return the chained fields of ``values`` with the time and actor id as the same strings on every database."""
+    """Return ``values`` with the time and actor id as the same strings on every database."""
     values["created_at"] = utc_timestamp(values["created_at"])
     values["actor_id"] = None if values["actor_id"] is None else str(values["actor_id"])
     return values
 
 
+def _get(event, name: str):
+    return event[name] if isinstance(event, Mapping) else getattr(event, name)
+
+
 def canonical(event) -> bytes:
-    """Return the bytes that an event's hash covers, independent of database."""
-    data = portable_values({name: getattr(event, name) for name in CHAINED_FIELDS})
+    """Return the bytes that an event's hash covers, independent of database (a model or a dict of values)."""
+    data = portable_values({name: _get(event, name) for name in HASHED_FIELDS})
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 
-def compute_hash(prev_hash: str, event) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(event)).hexdigest()
+def content_hash(event) -> str:
+    """Return the SHA-256 of an event's canonical fields."""
+    return hashlib.sha256(b"activity-event\n" + canonical(event)).hexdigest()
+
+
+def seal_root(pairs: Iterable[tuple[int, str]]) -> str:
+    """Return the hash over ``(id, hash)`` pairs of the sealed events, which must come in id order."""
+    digest = hashlib.sha256(b"activity-seal-root\n")
+    for sequence, event_hash in pairs:
+        digest.update(f"{sequence}:{event_hash}\n".encode())
+    return digest.hexdigest()
+
+
+def seal_hash(seal) -> str:
+    """Return the hash over a seal's fields, the previous seal's hash included."""
+    data = {name: _get(seal, name) for name in SEAL_FIELDS}
+    data["sealed_at"] = utc_timestamp(data["sealed_at"])
+    payload = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(b"activity-seal\n" + payload.encode()).hexdigest()
+
+
+# Where the chain of seals starts and continues ------------------------------------
 
 
 @dataclass(frozen=True)
-class Verification:
-    """The outcome of walking the chain: intact, or the first event that breaks it."""
+class Position:
+    """Where the next seal starts: its number, first id, previous hash, and the ids still pending before it.
 
-    ok: bool
-    checked: int
-    first_sequence: int | None = None
-    last_sequence: int | None = None
-    broken_at: int | None = None
-    problem: str = ""
-
-    def summary(self) -> str:
-        if self.ok:
-            if not self.checked:
-                return "The activity log is empty; nothing to verify."
-            span = f"sequence {self.first_sequence} to {self.last_sequence}"
-            return f"Chain intact: {self.checked} events verified ({span})."
-        return f"Chain broken at event {self.broken_at}: {self.problem}"
-
-
-def chain_anchor(events) -> tuple[int, str]:
-    """Return the sequence and previous hash the oldest kept event must have.
-
-    With no pruning that is event 1 after the genesis hash. After pruning it is
-    the event right after the range that the newest ``activity.pruned`` event
-    names, linked to the last removed hash that event recorded (and hashed).
+    ``first_sequence`` is None while nothing was ever sealed or pruned: the first
+    seal starts at the oldest event.
     """
-    pruned = events.filter(action="activity.pruned").order_by("-sequence").values_list("changes", flat=True).first()
-    if pruned:
-        return int(pruned["through_sequence"]) + 1, str(pruned["last_hash"])
-    return 1, GENESIS_HASH
+
+    number: int
+    first_sequence: int | None
+    prev_hash: str
+    pending: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def pending_ids(self) -> list[int]:
+        return [sequence for sequence, _since in self.pending]
 
 
-def chain_verify(*, batch_size: int = 5000) -> Verification:
-    """Walk every kept event in chain order and report the first one that does not match.
+def pending_pairs(value) -> tuple[tuple[int, str], ...]:
+    return tuple((int(sequence), str(since)) for sequence, since in value or ())
 
-    A changed row fails its own hash; a deleted or inserted row breaks the
-    sequence or the link to the previous hash; a deleted newest row no longer
-    matches the chain head.
+
+def chain_anchor() -> Position:
+    """Return where the oldest kept seal must start.
+
+    With no pruning that is seal 1 after the genesis hash. After pruning it is
+    the seal right after the ones that the newest ``activity.pruned`` event
+    removed, linked to the last removed seal's hash that event recorded (and
+    that a later seal covers). A prune from before seals existed removed a
+    prefix of events only; the seals made by migration 0006 start after it.
     """
-    from .models import ChainHead, Event
-
-    events = Event.objects.all()
-    expected_sequence, expected_prev = chain_anchor(events)
-    checked = 0
-    first = last = None
-    after = 0
-    while True:
-        rows = list(events.filter(sequence__gt=after).order_by("sequence").only(*CHAIN_COLUMNS)[:batch_size])
-        for event in rows:
-            first = event.sequence if first is None else first
-            problem = _link_problem(event, expected_sequence, expected_prev)
-            if problem:
-                return Verification(False, checked, first, last, event.sequence, problem)
-            checked += 1
-            last = event.sequence
-            expected_sequence, expected_prev = event.sequence + 1, event.hash
-        if len(rows) < batch_size:
-            break
-        after = rows[-1].sequence
-    head = ChainHead.objects.filter(pk=1).first()
-    problem = _head_problem(head, expected_sequence - 1, expected_prev)
-    if problem:
-        return Verification(False, checked, first, last, *problem)
-    return Verification(True, checked, first, last)
+    pruned = Event.objects.filter(action="activity.pruned").order_by("-sequence").values_list("changes", flat=True)
+    changes = pruned.first()
+    if not changes:
+        return Position(1, None, GENESIS_HASH)
+    if "through_seal" not in changes:
+        return Position(1, int(changes["through_sequence"]) + 1, GENESIS_HASH)
+    return Position(
+        int(changes["through_seal"]) + 1,
+        int(changes["through_sequence"]) + 1,
+        str(changes["last_seal_hash"]),
+        pending_pairs(changes.get("pending")),
+    )
 
 
-def _link_problem(event, expected_sequence: int, expected_prev: str) -> str:
-    if event.sequence > expected_sequence:
-        gap = str(expected_sequence)
-        if event.sequence - expected_sequence > 1:
-            gap += f"-{event.sequence - 1}"
-        return f"event {gap} is missing (deleted), so this event does not follow the one before it."
-    if event.sequence < expected_sequence:
-        return "this event precedes the oldest kept event or repeats a position (inserted)."
-    if event.prev_hash != expected_prev:
-        return "its link to the previous event does not match (an event was inserted or removed before it)."
-    if compute_hash(event.prev_hash, event) != event.hash:
-        return "its content does not match its hash (the row was changed)."
-    return ""
-
-
-def _head_problem(head, table_last: int, table_last_hash: str) -> tuple[int, str] | None:
-    head_sequence = head.last_sequence if head else 0
-    if head_sequence > table_last:
-        return table_last + 1, (
-            f"event {table_last + 1} is missing: the chain head records event {head_sequence} as the newest, "
-            f"but the log ends at {table_last} (events were removed from the end)."
-        )
-    if head_sequence < table_last:
-        return head_sequence + 1, (
-            f"this event is not in the chain: the chain head records event {head_sequence} as the newest "
-            "(events were added behind the log's back)."
-        )
-    if head_sequence and head.last_hash != table_last_hash:
-        return head_sequence, "its hash differs from the one the chain head recorded (the newest event was replaced)."
-    return None
+def next_position() -> Position:
+    """Return where the next seal starts: after the newest seal, or at the anchor when none is kept."""
+    last = Seal.objects.order_by("-number").first()
+    if last is None:
+        return chain_anchor()
+    return Position(last.number + 1, last.last_sequence + 1, last.hash, pending_pairs(last.pending))

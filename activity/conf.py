@@ -25,3 +25,43 @@ def page_size() -> int:
 
 def export_batch_size() -> int:
     return int(getattr(settings, "ACTIVITY_EXPORT_BATCH_SIZE", 2000))
+
+
+def seal_batch_size() -> int:
+    """Return how many events one seal covers at most (ACTIVITY_SEAL_BATCH_SIZE)."""
+    return max(1, int(getattr(settings, "ACTIVITY_SEAL_BATCH_SIZE", 500)))
+
+
+def seal_gap_grace_seconds() -> float:
+    """Return how long an unused id below a committed one waits before the sealer records it as a gap.
+
+    The sealer records a gap only once an insert of that id no longer meets a
+    row (the transaction rolled back); the grace only covers the moment between
+    a writer drawing the id and inserting its row.
+    """
+    return float(getattr(settings, "ACTIVITY_SEAL_GAP_GRACE_SECONDS", 1.0))
+
+
+def seal_overdue_seconds() -> int:
+    """Return after how long an event still not sealed makes `activity_verify` fail (ACTIVITY_SEAL_OVERDUE_SECONDS)."""
+    return int(getattr(settings, "ACTIVITY_SEAL_OVERDUE_SECONDS", 300))
+
+
+def seal_delay_seconds() -> float:
+    """Return how long the sealer thread lets commits gather before a round (ACTIVITY_SEAL_DELAY_SECONDS)."""
+    return float(getattr(settings, "ACTIVITY_SEAL_DELAY_SECONDS", 0.1))
+
+
+def seal_in_background() -> bool:
+    """Return whether commits hand sealing to a thread of the process (ACTIVITY_SEAL_IN_BACKGROUND).
+
+    The default is yes on PostgreSQL, where several processes write at once and
+    a request should not wait for the seal, and no on SQLite, which has one
+    writer at a time and seals in the committing thread.
+    """
+    configured = getattr(settings, "ACTIVITY_SEAL_IN_BACKGROUND", None)
+    if configured is not None:
+        return bool(configured)
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

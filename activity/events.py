@@ -8,7 +8,7 @@ register(
 register(
     "activity.verified",
     "Activity log verified",
-    "{actor} verified the hash chain of the {target}",
+    "{actor} verified the events and seals of the {target}",
     target="activity_log",
     weight=0,
 )

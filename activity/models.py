@@ -27,28 +27,59 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a recorded event."""
 
 
-class EventQuerySet(models.QuerySet):
+def _refusal(model, what: str) -> AppendOnlyError:
+    return AppendOnlyError(f"Activity {model._meta.verbose_name_plural} are append-only{what}.")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuse changes in bulk: rows of the activity log are only added (and pruned with raw SQL)."""
+
     def update(self, **kwargs):
-        raise AppendOnlyError("Activity events are append-only and cannot be updated.")
+        raise _refusal(self.model, " and cannot be updated")
 
     def delete(self):
-        raise AppendOnlyError("Activity events are append-only; use `manage.py activity_prune` to archive old ones.")
+        raise _refusal(self.model, "; use `manage.py activity_prune` to archive old ones")
 
     def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError("Activity events are append-only and cannot be updated.")
+        raise _refusal(self.model, " and cannot be updated")
 
     update.queryset_only = True
     delete.queryset_only = True
 
 
-class Event(models.Model):
+EventQuerySet = AppendOnlyQuerySet
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once: saving it again or deleting it raises ``AppendOnlyError``."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise _refusal(type(self), " and cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _refusal(type(self), " and cannot be deleted")
+
+
+class Event(AppendOnlyModel):
     """One recorded action: who did what to which object, from where, and when.
 
-    Events form a hash chain: ``hash`` covers the previous event's hash and this
-    event's canonical fields, so a changed, inserted or removed row is detected.
+    ``hash`` covers the event's own canonical fields and is written with the
+    row, without any lock; a ``Seal`` later covers a batch of events in
+    ``sequence`` order and links to the seal before it (see ``activity.sealing``).
     """
 
-    sequence = models.PositiveBigIntegerField(unique=True, help_text="Position in the hash chain, from 1, gap-free.")
+    sequence = models.BigAutoField(
+        primary_key=True,
+        help_text="The event's id and its position in the log: allocated by the database in insert order. "
+        "Ids of rolled-back transactions stay unused; the seals record them as gaps.",
+    )
     created_at = models.DateTimeField(help_text="When the event happened (UTC).")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,10 +102,9 @@ class Event(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Client IP address, if any.")
     user_agent = models.TextField(blank=True, help_text="Client user agent, if any.")
     request_id = models.CharField(max_length=64, blank=True, help_text="Id of the request that caused the event.")
-    prev_hash = models.CharField(max_length=64, help_text="Hash of the previous event in the chain.")
-    hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 over prev_hash and this event's fields.")
-
-    objects = EventQuerySet.as_manager()
+    hash = models.CharField(
+        max_length=64, help_text="SHA-256 over this event's canonical fields (activity.chain.content_hash)."
+    )
 
     class Meta:
         # Newest first by time; the sequence breaks ties between events of the
@@ -92,14 +122,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} by {self.actor_display}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Activity events are append-only and cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Activity events are append-only and cannot be deleted.")
 
     @property
     def event_type(self):
@@ -132,14 +154,43 @@ class Event(models.Model):
         return event_type.sentence(actor=actor, target=target)
 
 
-class ChainHead(models.Model):
-    """The single row that serialises writers: the last sequence and hash."""
+class Seal(AppendOnlyModel):
+    """A signed tree head, in Certificate Transparency's words: one batch of events, sealed.
 
-    last_sequence = models.PositiveBigIntegerField(default=0, help_text="Sequence of the newest event.")
-    last_hash = models.CharField(max_length=64, help_text="Hash of the newest event (the genesis hash when empty).")
+    Seal ``n`` covers the ids from ``first_sequence`` to ``last_sequence`` and
+    the ids the seal before it left pending. Of those, ``pending`` lists the ids
+    not committed yet (their transaction still open, or rolled back too
+    recently to tell), ``gaps`` the ids found empty for good (rolled back), and
+    every other id is an event of this seal: ``root`` hashes their ids and
+    content hashes in order. ``hash`` covers all of it and ``prev_hash``, the
+    hash of seal ``n - 1``.
+    """
+
+    number = models.PositiveBigIntegerField(primary_key=True, help_text="Position in the chain of seals, from 1.")
+    first_sequence = models.PositiveBigIntegerField(help_text="First event id of this seal's range.")
+    last_sequence = models.PositiveBigIntegerField(
+        help_text="Last event id of this seal's range (first - 1 when the seal only settles pending ids)."
+    )
+    pending = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[id, since] of the ids up to last_sequence not committed when sealed; a later seal settles them.",
+    )
+    gaps = models.JSONField(
+        default=list, blank=True, help_text="Ids settled by this seal as empty for good (rolled-back transactions)."
+    )
+    count = models.PositiveIntegerField(help_text="How many events this seal covers.")
+    root = models.CharField(max_length=64, help_text="SHA-256 over the sealed events' ids and hashes, in id order.")
+    sealed_at = models.DateTimeField(help_text="When the seal was made (UTC).")
+    prev_hash = models.CharField(max_length=64, help_text="Hash of the previous seal (the genesis hash for the first).")
+    hash = models.CharField(max_length=64, help_text="SHA-256 over this seal's fields, prev_hash included.")
+
+    class Meta:
+        ordering = ["number"]
+        indexes = [models.Index(fields=["first_sequence", "number"], name="activity_seal_range_idx")]
 
     def __str__(self) -> str:
-        return f"chain head at {self.last_sequence}"
+        return f"seal {self.number} (events {self.first_sequence} to {self.last_sequence})"
 
 
 class RetentionSetting(SingletonModel):

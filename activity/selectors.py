@@ -8,22 +8,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from singletons.selectors import singleton_get
 
 from . import registry
-from .chain import CHAIN_COLUMNS, portable_values
-from .models import ACTOR_SYSTEM, ACTOR_VISITOR, Event, RetentionSetting, actor_type_of
+from .chain import EVENT_COLUMNS, SEAL_FIELDS, portable_values, utc_timestamp
+from .models import ACTOR_SYSTEM, ACTOR_VISITOR, Event, RetentionSetting, Seal, actor_type_of
 
 # Values of the actor filter that stand for events without an actor.
 SYSTEM_ACTOR = ACTOR_SYSTEM
 VISITOR_ACTOR = ACTOR_VISITOR
-# What an export row holds: the hashed fields and the links of the chain, so an
-# export can be verified on its own, then who acted. New columns go at the end.
-EXPORT_FIELDS = CHAIN_COLUMNS
-EXPORT_COLUMNS = (*EXPORT_FIELDS, "actor_type")
+# What an export row holds: the id, the hashed fields and the event's hash, the
+# number of the seal that covers it (empty while not sealed yet), so that an
+# export can be checked against the seals, then who acted. New columns go at the end.
+EXPORT_FIELDS = EVENT_COLUMNS
+EXPORT_COLUMNS = (*EXPORT_FIELDS, "seal", "actor_type")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
 
@@ -140,7 +141,7 @@ def event_page(filters: EventFilters, *, cursor: Cursor | None = None, limit: in
     events = events_filtered(filters)
     if cursor is not None:
         events = _after(events, cursor)
-    rows = list(events.defer("user_agent", "prev_hash")[: limit + 1])
+    rows = list(events.defer("user_agent")[: limit + 1])
     if len(rows) <= limit:
         return Page(rows, None)
     last = rows[limit - 1]
@@ -165,13 +166,14 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
 
     ``order`` is ``"time"`` (newest first, as the pages) or ``"chain"`` (oldest first by sequence).
     """
+    events = events.annotate(seal_range=_seal_range())
     if order == "chain":
         events = events.order_by("sequence")
         last_sequence = None
         while True:
             batch = events if last_sequence is None else events.filter(sequence__gt=last_sequence)
-            rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
-            yield from (_export_row(row) for row in rows)
+            rows = list(batch.values(*EXPORT_FIELDS, "seal_range")[:batch_size])
+            yield from _export_rows(rows)
             if len(rows) < batch_size:
                 return
             last_sequence = rows[-1]["sequence"]
@@ -179,19 +181,93 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
     cursor = None
     while True:
         batch = events if cursor is None else _after(events, cursor)
-        rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
-        yield from (_export_row(row) for row in rows)
+        rows = list(batch.values(*EXPORT_FIELDS, "seal_range")[:batch_size])
+        yield from _export_rows(rows)
         if len(rows) < batch_size:
             return
         cursor = Cursor(rows[-1]["created_at"], rows[-1]["sequence"])
 
 
-def _export_row(row: dict) -> dict:
-    row = portable_values(row)
-    row["actor_type"] = actor_type_of(
-        actor_id=row["actor_id"], actor_label=row["actor_label"], request_id=row["request_id"]
-    )
-    return row
+def _seal_range():
+    """Return the number of the seal whose range reaches the event's id: the newest seal starting at or before it."""
+    covering = Seal.objects.filter(first_sequence__lte=OuterRef("sequence")).order_by("-first_sequence", "-number")
+    return Subquery(covering.values("number")[:1])
+
+
+def _export_rows(rows: list[dict]) -> Iterator[dict]:
+    seals = seal_numbers({row["sequence"]: row.pop("seal_range") for row in rows})
+    for row in rows:
+        row = portable_values(row)
+        row["seal"] = seals.get(row["sequence"])
+        row["actor_type"] = actor_type_of(
+            actor_id=row["actor_id"], actor_label=row["actor_label"], request_id=row["request_id"]
+        )
+        yield row
+
+
+def seal_numbers(ranges: dict[int, int | None]) -> dict[int, int | None]:
+    """Return the number of the seal that covers each event id, or None while it is not sealed yet.
+
+    ``ranges`` maps each id to the seal whose range reaches it (see
+    ``_seal_range``). That seal covers the id unless the id lies beyond its
+    range or was still pending then; a pending id is covered by the first
+    later seal that no longer lists it.
+    """
+    numbers = {number for number in ranges.values() if number is not None}
+    seals = {
+        seal["number"]: seal
+        for seal in Seal.objects.filter(number__in=numbers).values("number", "last_sequence", "pending")
+    }
+    covered: dict[int, int | None] = {}
+    for sequence, number in ranges.items():
+        seal = seals.get(number)
+        if seal is None or sequence > seal["last_sequence"]:
+            covered[sequence] = None
+        elif any(int(pending) == sequence for pending, _since in seal["pending"]):
+            covered[sequence] = _settling_seal(sequence, after=number)
+        else:
+            covered[sequence] = number
+    return covered
+
+
+def _settling_seal(sequence: int, *, after: int) -> int | None:
+    for seal in Seal.objects.filter(number__gt=after).order_by("number").values("number", "pending").iterator():
+        if not any(int(pending) == sequence for pending, _since in seal["pending"]):
+            return seal["number"]
+    return None
+
+
+def event_seal(event: Event) -> Seal | None:
+    """Return the seal that covers ``event``, or None while it is not sealed yet."""
+    number = Seal.objects.filter(first_sequence__lte=event.sequence).order_by("-first_sequence", "-number")
+    number = number.values_list("number", flat=True).first()
+    covering = seal_numbers({event.sequence: number}).get(event.sequence)
+    return None if covering is None else Seal.objects.get(number=covering)
+
+
+@dataclass(frozen=True)
+class SealedUpTo:
+    """What the newest seal covers: every id up to ``last_sequence`` but those still ``pending``."""
+
+    last_sequence: int
+    pending: frozenset[int]
+
+    def covers(self, sequence: int) -> bool:
+        return sequence <= self.last_sequence and sequence not in self.pending
+
+
+def sealed_up_to() -> SealedUpTo:
+    newest = Seal.objects.order_by("-number").values("last_sequence", "pending").first()
+    if newest is None:
+        return SealedUpTo(0, frozenset())
+    return SealedUpTo(newest["last_sequence"], frozenset(int(sequence) for sequence, _since in newest["pending"]))
+
+
+def seal_export_rows(seals: QuerySet[Seal]) -> Iterator[dict]:
+    """Yield seals as plain dicts with every hashed field and the hash, in number order."""
+    for row in seals.order_by("number").values(*SEAL_FIELDS, "hash").iterator():
+        row["sealed_at"] = utc_timestamp(row["sealed_at"])
+        yield row
 
 
 def events_per_day(filters: EventFilters, *, start: date, end: date, tz: tzinfo) -> list[tuple[date, int]]:

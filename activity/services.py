@@ -26,9 +26,11 @@ from django.utils import timezone
 from singletons.services import singleton_update
 
 from . import conf, context, registry
-from .chain import GENESIS_HASH, Verification, compute_hash
-from .models import ChainHead, Event, RetentionSetting
-from .selectors import event_export_rows, retention_get
+from .chain import content_hash
+from .models import Event, RetentionSetting, Seal
+from .sealing import SEAL_LOCK_KEY, seal_after_commit, seal_pending
+from .selectors import event_export_rows, retention_get, seal_export_rows
+from .verification import Verification
 
 REDACTED = "[redacted]"
 # Keys whose values are secrets wherever they appear in ``changes``.
@@ -77,11 +79,12 @@ def event_record(
     target_label: str = "",
     changes: Mapping[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the chain, in the caller's transaction.
+    """Record one event in the caller's transaction; it is sealed once that commits.
 
     ``target`` may be a model instance, or the target may be described with
     the three ``target_*`` strings. ``changes`` holds before/after values;
-    values under secret-sounding keys are replaced by ``[redacted]``.
+    values under secret-sounding keys are replaced by ``[redacted]``. The
+    event takes no lock: writers never wait for each other.
     """
     registry.get(action)  # an unregistered type is a programming error
     if target is not None:
@@ -89,49 +92,40 @@ def event_record(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     request = context.current()
-    with transaction.atomic():
-        head = _locked_head()
-        event = Event(
-            sequence=head.last_sequence + 1,
-            created_at=timezone.now(),
-            actor=actor,
-            actor_label=(actor.get_username() if actor is not None else "")[:320],
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            target_label=str(target_label)[:300],
-            changes=_redact(dict(changes or {})),
-            ip_address=request.ip_address,
-            user_agent=request.user_agent,
-            request_id=request.request_id,
-            prev_hash=head.last_hash,
-        )
-        event.hash = compute_hash(head.last_hash, event)
-        event.save(force_insert=True)
-        ChainHead.objects.filter(pk=head.pk).update(last_sequence=event.sequence, last_hash=event.hash)
+    event = Event(
+        created_at=timezone.now(),
+        actor=actor,
+        actor_label=(actor.get_username() if actor is not None else "")[:320],
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=str(target_label)[:300],
+        changes=_redact(dict(changes or {})),
+        ip_address=request.ip_address,
+        user_agent=request.user_agent,
+        request_id=request.request_id,
+    )
+    event.hash = content_hash(event)
+    event.save(force_insert=True)
+    transaction.on_commit(seal_after_commit)
     return event
-
-
-def _locked_head() -> ChainHead:
-    """Return the chain head, locked until the transaction ends.
-
-    The lock orders concurrent writers, so the chain never forks.
-    """
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        ChainHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH})
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head
 
 
 # Verification ------------------------------------------------------------------
 
 
 def chain_verification_record(*, result: Verification, actor: Any = None) -> Event:
-    """Append the outcome of a chain verification, so the log shows when it was last checked."""
+    """Record the outcome of a verification, so the log shows when it was last checked.
+
+    An intact result also records the newest seal's number and hash: the next
+    verification checks that this seal is still there, unchanged, which a
+    removed or rewritten newest seal would otherwise not show.
+    """
     changes: dict[str, Any] = {"result": "intact" if result.ok else "broken", "checked": result.checked}
+    if result.ok and result.head:
+        changes.update(seal=result.head[0], seal_hash=result.head[1])
     if not result.ok:
-        changes.update(broken_at=result.broken_at, problem=result.problem)
+        changes.update(broken_at=result.broken_at, broken_seal=result.broken_seal, problem=result.problem)
     return event_record(
         action="activity.verified",
         actor=actor,
@@ -170,16 +164,19 @@ class PruneResult:
     count: int
     archive: Path
     event: Event
+    first_seal: int = 0
+    through_seal: int = 0
 
 
 def events_prune(*, now: datetime | None = None, archive_dir: Path | None = None) -> PruneResult | None:
-    """Archive and remove the events older than the retention; return None when nothing is due.
+    """Archive and remove the seals older than the retention, with their events; None when nothing is due.
 
-    Only a prefix of the chain is removed (every event up to the oldest one
-    still within the retention), so the kept events still verify: the
-    ``activity.pruned`` event records the last removed hash they link to.
-    The archive, a gzip-compressed JSON Lines file, is complete on disk before
-    any row is removed.
+    Only whole seals are removed, oldest first, and only those whose events
+    are all older than the retention, so the kept seals still verify: the
+    ``activity.pruned`` event records the last removed seal's hash (and the ids
+    it left pending) for the first kept seal to link to. The archive, a
+    gzip-compressed JSON Lines file of the events and then their seals, is
+    complete on disk before any row is removed.
     """
     # The database, not a cached copy: removing events must follow the retention as saved.
     keep_days = retention_get(cached=False).keep_days
@@ -189,27 +186,31 @@ def events_prune(*, now: datetime | None = None, archive_dir: Path | None = None
     span = _prune_span(cutoff)
     if span is None:
         return None
-    first, through = span
-    archive = _archive_write(first=first, through=through, directory=archive_dir or conf.archive_dir())
+    first_seal, through = span
+    archive = _archive_write(first_seal=first_seal, through=through, directory=archive_dir or conf.archive_dir())
     try:
         with transaction.atomic():
-            _locked_head()
+            _lock_sealer()
             if _prune_span(cutoff) != span:
                 raise RuntimeError("Another prune ran at the same time; run activity_prune again.")
-            last = Event.objects.filter(sequence=through).values("hash", "created_at").get()
-            first_time = Event.objects.filter(sequence=first).values_list("created_at", flat=True).get()
+            removed = _removed_events(through)
+            bounds = removed.aggregate(first=Min("sequence"), first_time=Min("created_at"), last_time=Max("created_at"))
             count = _raw_delete_through(through)
+            first = bounds["first"] if bounds["first"] is not None else first_seal.first_sequence
             event = event_record(
                 action="activity.pruned",
                 target_type="activity_log",
-                target_label=f"events {first} to {through}",
+                target_label=f"events {first} to {through.last_sequence}",
                 changes={
                     "first_sequence": first,
-                    "through_sequence": through,
+                    "through_sequence": through.last_sequence,
+                    "first_seal": first_seal.number,
+                    "through_seal": through.number,
+                    "last_seal_hash": through.hash,
+                    "pending": through.pending,
                     "count": count,
-                    "first_created_at": first_time.isoformat(),
-                    "through_created_at": last["created_at"].isoformat(),
-                    "last_hash": last["hash"],
+                    "first_created_at": bounds["first_time"].isoformat() if bounds["first_time"] else None,
+                    "through_created_at": bounds["last_time"].isoformat() if bounds["last_time"] else None,
                     "keep_days": keep_days,
                     "archive": archive.name,
                     "archive_sha256": _file_sha256(archive),
@@ -218,29 +219,48 @@ def events_prune(*, now: datetime | None = None, archive_dir: Path | None = None
     except BaseException:
         archive.unlink(missing_ok=True)
         raise
-    return PruneResult(first, through, count, archive, event)
+    return PruneResult(first, through.last_sequence, count, archive, event, first_seal.number, through.number)
 
 
-def _prune_span(cutoff: datetime) -> tuple[int, int] | None:
-    bounds = Event.objects.aggregate(first=Min("sequence"), last=Max("sequence"))
-    if bounds["first"] is None:
+def _prune_span(cutoff: datetime) -> tuple[Seal, Seal] | None:
+    """Return the oldest seal and the newest one that may go: every event up to it is older than ``cutoff``."""
+    first_seal = Seal.objects.order_by("number").first()
+    if first_seal is None:
         return None
-    first_kept = Event.objects.filter(created_at__gte=cutoff).aggregate(first=Min("sequence"))["first"]
-    through = bounds["last"] if first_kept is None else first_kept - 1
-    if through < bounds["first"]:
+    young = Event.objects.filter(created_at__gte=cutoff).aggregate(first=Min("sequence"))["first"]
+    seals = Seal.objects.order_by("-number")
+    if young is not None:
+        seals = seals.filter(last_sequence__lt=young)
+    through = seals.first()
+    if through is None:
         return None
-    return bounds["first"], through
+    return first_seal, through
 
 
-def _archive_write(*, first: int, through: int, directory: Path) -> Path:
+def _lock_sealer() -> None:
+    """Wait for any sealer to finish and keep others out until this transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
+
+
+def _removed_events(through: Seal):
+    """Return the events that seals up to ``through`` cover: every id up to its range's end but those still pending."""
+    pending = [int(sequence) for sequence, _since in through.pending]
+    return Event.objects.filter(sequence__lte=through.last_sequence).exclude(sequence__in=pending)
+
+
+def _archive_write(*, first_seal: Seal, through: Seal, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"activity-{first:012d}-{through:012d}-{stamp}.jsonl.gz"
+    path = directory / f"activity-{first_seal.first_sequence:012d}-{through.last_sequence:012d}-{stamp}.jsonl.gz"
     partial = path.with_suffix(".partial")
-    events = Event.objects.filter(sequence__gte=first, sequence__lte=through)
+    seals = Seal.objects.filter(number__gte=first_seal.number, number__lte=through.number)
     with gzip.open(partial, "wt", encoding="utf-8") as archive:
-        for row in event_export_rows(events, order="chain"):
+        for row in event_export_rows(_removed_events(through), order="chain"):
             archive.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        for row in seal_export_rows(seals):
+            archive.write(json.dumps({"seal": row}, ensure_ascii=False, sort_keys=True) + "\n")
     with partial.open("rb") as written:
         os.fsync(written.fileno())
     partial.replace(path)
@@ -255,14 +275,18 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _raw_delete_through(through: int) -> int:
-    """Delete events up to ``through``; the ORM refuses, and PostgreSQL's trigger needs the flag."""
-    table = connection.ops.quote_name(Event._meta.db_table)
+def _raw_delete_through(through: Seal) -> int:
+    """Delete the seals up to ``through`` and their events; the ORM refuses, and PostgreSQL's triggers need the flag."""
+    events = connection.ops.quote_name(Event._meta.db_table)
+    seals = connection.ops.quote_name(Seal._meta.db_table)
+    pending = [int(sequence) for sequence, _since in through.pending]
+    keep = f" AND sequence NOT IN ({', '.join(['%s'] * len(pending))})" if pending else ""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL activity.pruning = 'on'")
-        cursor.execute(f"DELETE FROM {table} WHERE sequence <= %s", [through])  # noqa: S608  table name is ours
+        cursor.execute(f"DELETE FROM {events} WHERE sequence <= %s{keep}", [through.last_sequence, *pending])  # noqa: S608
         count = cursor.rowcount
+        cursor.execute(f"DELETE FROM {seals} WHERE number <= %s", [through.number])  # noqa: S608
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL activity.pruning = 'off'")
     return count
@@ -293,8 +317,8 @@ def events_seed(
     The mix follows what the apps registered: each event type's ``weight``,
     whether it has an actor, and what it targets (a fake actor when it names the user model).
     Fake actors are inactive users named ``seed-actor-N@example.invalid`` with
-    unusable passwords. The events extend the real chain, in batches that each
-    hold the chain lock, and one ``activity.seeded`` event records the run.
+    unusable passwords. The events are inserted in batches and sealed like any
+    others, and one ``activity.seeded`` event records the run.
     """
     if count < 1:
         raise ValidationError("Give a positive number of events to create.")
@@ -308,20 +332,14 @@ def events_seed(
     made = 0
     while made < count:
         size = min(batch_size, count - made)
-        with transaction.atomic():
-            head = _locked_head()
-            batch = []
-            prev = head.last_hash
-            for offset in range(size):
-                index = made + offset
-                event = _seed_event(rng, people, types, weights, start + step * (index + rng.random()))
-                event.sequence = head.last_sequence + offset + 1
-                event.prev_hash = prev
-                event.hash = prev = compute_hash(prev, event)
-                batch.append(event)
-            Event.objects.bulk_create(batch)
-            ChainHead.objects.filter(pk=head.pk).update(last_sequence=batch[-1].sequence, last_hash=prev)
+        batch = []
+        for offset in range(size):
+            event = _seed_event(rng, people, types, weights, start + step * (made + offset + rng.random()))
+            event.hash = content_hash(event)
+            batch.append(event)
+        Event.objects.bulk_create(batch)
         made += size
+        seal_pending(max_rounds=None, wait=True)
     event_record(
         action="activity.seeded",
         target_type="activity_log",

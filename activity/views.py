@@ -23,9 +23,11 @@ from .selectors import (
     event_export_rows,
     event_get,
     event_page,
+    event_seal,
     events_filtered,
     events_per_day,
     retention_get,
+    sealed_up_to,
 )
 
 CHART_DEFAULT_DAYS = 90
@@ -71,6 +73,7 @@ def event_list_view(request):
 def _rows(events: list[Event], tz) -> list[dict]:
     """Return the table's cells, formatted once here: a page of rows renders in a few milliseconds."""
     detail = reverse("activity:detail", args=[0])[: -len("0/")]
+    sealed = sealed_up_to() if events else None
     rows = []
     for event in events:
         target = event.target_type
@@ -86,6 +89,7 @@ def _rows(events: list[Event], tz) -> list[dict]:
                 "action": event.action,
                 "target": target or "—",
                 "ip": event.ip_address or "—",
+                "sealed": sealed.covers(event.sequence),
             }
         )
     return rows
@@ -101,7 +105,12 @@ def event_detail_view(request, sequence: int):
     return render(
         request,
         "activity/detail.html",
-        {"title": f"Event {event.sequence}", "event": event, "rows": change_rows(event.changes)},
+        {
+            "title": f"Event {event.sequence}",
+            "event": event,
+            "seal": event_seal(event),
+            "rows": change_rows(event.changes),
+        },
     )
 
 

@@ -100,7 +100,7 @@ def _prepare(size: int):
         # The bench database is throw-away: empty it the way `manage.py flush` may.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL activity.flushing = 'on'")
-            cursor.execute("TRUNCATE activity_event, activity_chainhead")
+            cursor.execute("TRUNCATE activity_event, activity_seal")
         call_command("activity_seed", "--count", str(size), "--actors", "200", "--batch-size", "10000", "--seed", "5")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE activity_event")

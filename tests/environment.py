@@ -30,6 +30,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("MODYO_VAR_DIR", tempfile.mkdtemp(prefix="modyo-admin-test-"))
 os.environ.setdefault("CACHE_KEY_PREFIX", f"modyo_admin_test_{os.getpid()}")
+# Activity events are sealed by the committing thread, so that a test sees the seal at once and no
+# sealer thread outlives it; the tests of the background sealer turn it on themselves.
+os.environ.setdefault("ACTIVITY_SEAL_IN_BACKGROUND", "0")
 
 worker = os.environ.get("PYTEST_XDIST_WORKER")
 if worker:

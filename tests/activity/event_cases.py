@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from activity.models import RetentionSetting
+from activity.sealing import seal_pending
 from activity.services import event_record
 from tests.activity.event_contract import EventCase
 
@@ -16,6 +17,7 @@ from tests.activity.event_contract import EventCase
 def _old_events(world):
     with time_machine.travel(timezone.now() - timedelta(days=400), tick=False):
         event_record(action="activity.seeded", target_label="old")
+    seal_pending()  # as the commits would have: only sealed events are pruned
     # The fixtures' events are newer, so only a prefix is due: move the clock instead.
     RetentionSetting.objects.update_or_create(pk=1, defaults={"keep_days": 90})
 
@@ -49,6 +51,10 @@ READ_ONLY = {
     "api_schema": "The OpenAPI schema (drf-spectacular), GET only.",
     "healthz": "Load-balancer probe, GET only (require_safe); touches nothing.",
     "readyz": "Load-balancer probe, GET only (require_safe); reads the database and Redis, writes nothing.",
+    "command:activity_seal": (
+        "Seals committed events: it adds seals, the log's own integrity record, and never an event "
+        "(an event about sealing would need a seal in turn); every commit does the same."
+    ),
     "command:flush": (
         "Django's flush, which activity only lets past its TRUNCATE guard: database maintenance that erases "
         "every table, the log included, so no event could outlive it."

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from activity import registry
-from activity.chain import chain_verify
 from activity.models import Event
 from activity.services import events_seed
+from activity.verification import chain_verify
 
 pytestmark = pytest.mark.django_db
 

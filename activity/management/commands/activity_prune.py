@@ -11,9 +11,9 @@ from activity.services import events_prune
 
 class Command(BaseCommand):
     help = (
-        "Archive the events older than the retention (Settings > Security) to a gzip-compressed "
-        "JSON Lines file, then remove them and record an activity.pruned event. Does nothing when "
-        "events are kept forever."
+        "Archive the seals whose events are all older than the retention (Settings > Security), with "
+        "their events, to a gzip-compressed JSON Lines file, then remove them and record an activity.pruned "
+        "event. Does nothing when events are kept forever."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +35,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Archived {result.count} events (sequence {result.first_sequence} to {result.through_sequence}) "
-                f"to {result.archive} and removed them from the log."
+                f"Archived {result.count} events (sequence {result.first_sequence} to {result.through_sequence}, "
+                f"seals {result.first_seal} to {result.through_seal}) to {result.archive} and removed them from "
+                "the log."
             )
         )

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from activity.chain import chain_verify
 from activity.services import chain_verification_record
+from activity.verification import chain_verify
 
 
 class Command(BaseCommand):
     help = (
-        "Walk the activity log's hash chain and report the first event that does not match "
-        "(changed, inserted or deleted rows). Exit status 1 when the chain is broken."
+        "Check every activity event against its hash and every seal against its events and the seal before it; "
+        "report the first event or seal that does not match (changed, inserted or deleted rows). Exit status 1 "
+        "when the log is broken. Prints the newest seal's hash: keep it elsewhere to check the log against later."
     )
 
     def add_arguments(self, parser):

@@ -1,8 +1,8 @@
 """Django's `flush`, allowed past the activity log's guard against TRUNCATE.
 
-`flush` erases every table on purpose, the log and its chain head included,
-which leaves an empty log that verifies. On PostgreSQL the event table refuses
-TRUNCATE (migration 0004) unless `activity.flushing` is on, so this sets it for
+`flush` erases every table on purpose, the log and its seals included, which
+leaves an empty log that verifies. On PostgreSQL the event and seal tables refuse
+TRUNCATE (migrations 0004, 0007) unless `activity.flushing` is on, so this sets it for
 the flush's own transaction only. Django's transactional tests flush too.
 """
 
