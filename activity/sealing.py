@@ -112,22 +112,37 @@ class _BackgroundSealer:
         while True:
             with self._guard:
                 self._guard.wait_for(lambda: self._requested > self._done)
-            # Let the commits of the next moments join this round: one seal then covers them all.
-            time.sleep(conf.seal_delay_seconds())
             with self._guard:
                 handling = self._requested
-            try:
-                seal_pending()
-            except DatabaseError:
-                logger.warning(SEALING_FAILED, exc_info=True)
-            except Exception:
-                logger.exception(SEALING_FAILED)
+            self._seal_what_was_committed()
             with self._guard:
                 if self._requested == handling:
                     # Nothing more to seal: an idle process holds no connection.
                     connections.close_all()
                 self._done = handling
                 self._guard.notify_all()
+
+    def _seal_what_was_committed(self) -> None:
+        """Seal after a short wait, and again while another process holds the sealer's lock.
+
+        The commits of the wait join this round, so one seal covers them all.
+        Commits that arrive while it seals woke this thread again and wait for
+        the next round: under steady load a process makes a few seals a second,
+        each covering many events, instead of sealing continuously. When another
+        process is sealing, that one may have read the events before these
+        commits, so this thread tries again after the same wait.
+        """
+        while True:
+            time.sleep(conf.seal_delay_seconds())
+            try:
+                if not seal_pending(look_again=False).busy:
+                    return
+            except DatabaseError:
+                logger.warning(SEALING_FAILED, exc_info=True)
+                return
+            except Exception:
+                logger.exception(SEALING_FAILED)
+                return
 
 
 _sealer = _BackgroundSealer()
@@ -138,11 +153,14 @@ def background_sealer_wait(timeout: float = 10.0) -> bool:
     return _sealer.wait(timeout) if conf.seal_in_background() and _sealer._thread is not None else True
 
 
-def seal_pending(*, now: datetime | None = None, max_rounds: int | None = 20, wait: bool = False) -> SealRun:
+def seal_pending(
+    *, now: datetime | None = None, max_rounds: int | None = 20, wait: bool = False, look_again: bool = True
+) -> SealRun:
     """Seal the committed events that no seal covers yet, in batches; return what was done.
 
     Returns at once when another process is sealing (unless ``wait``): that
-    process looks for new events once more after it releases the lock.
+    process looks for new events once more after it releases the lock (unless
+    ``look_again`` is off: the background sealer tries again itself instead).
     """
     total = SealRun()
     rounds = 0
@@ -153,7 +171,7 @@ def seal_pending(*, now: datetime | None = None, max_rounds: int | None = 20, wa
         if made.busy:
             break
         # Look again after releasing the lock: a commit made meanwhile found it taken and left its events here.
-        if not full and not _due(position):
+        if not full and not (look_again and _due(position)):
             break
     return total
 

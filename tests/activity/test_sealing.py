@@ -349,6 +349,55 @@ def test_a_second_sealer_returns_at_once_while_another_seals():
 
 @pytest.mark.postgres
 @on_postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(ACTIVITY_SEAL_IN_BACKGROUND=True, ACTIVITY_SEAL_DELAY_SECONDS=0.05)
+def test_the_sealer_thread_tries_again_when_another_process_was_sealing():
+    record(1)
+    assert background_sealer_wait()  # the log has begun
+    holding, release = threading.Event(), threading.Event()
+
+    def sealer_elsewhere():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
+            holding.set()
+            release.wait(10)
+
+    thread = _in_thread(sealer_elsewhere)
+    assert holding.wait(10)
+    try:
+        (event,) = record(1)
+        time.sleep(0.3)  # several tries, each finding the lock taken
+        assert not sealed_up_to().covers(event.sequence)
+    finally:
+        release.set()
+        thread.join()
+    # No other commit comes: the thread's own next try seals the event.
+    assert background_sealer_wait()
+    assert sealed_up_to().covers(event.sequence)
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(ACTIVITY_SEAL_IN_BACKGROUND=True, ACTIVITY_SEAL_DELAY_SECONDS=0.25)
+def test_under_steady_commits_a_process_seals_a_few_times_a_second_not_continuously():
+    record(1)
+    assert background_sealer_wait()
+    seals_before = Seal.objects.count()
+    deadline = time.monotonic() + 1.0
+    written = 0
+    while time.monotonic() < deadline:
+        with transaction.atomic():
+            record(1)
+        written += 1
+    assert background_sealer_wait()
+    assert _all_settled()
+    # One round per delay (plus the one running when the writes stop), each covering many events.
+    assert Seal.objects.count() - seals_before <= 6 < written / 10
+
+
+@pytest.mark.postgres
+@on_postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize("sql", ["UPDATE activity_seal SET count = 9", "DELETE FROM activity_seal"])
 def test_postgresql_refuses_raw_changes_to_seals(sql):
