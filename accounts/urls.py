@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import session_views, two_factor_views, views
+from . import session_views, team_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -33,17 +33,21 @@ urlpatterns = [
     path("profile/sessions/<int:pk>/sign-out/", session_views.session_revoke_view, name="session_revoke"),
     path("profile/sessions/sign-out-others/", session_views.sessions_revoke_others_view, name="sessions_revoke_others"),
     path("password/change-required/", views.password_change_required_view, name="password_change_required"),
-    path("team/", views.team_view, name="team"),
-    path("team/invite/", views.team_invite_view, name="team_invite"),
-    path("team/require-password-change/", views.team_require_password_change_view, name="team_require_password_change"),
-    path("team/<int:pk>/", views.member_view, name="member"),
+    path("team/", team_views.team_view, name="team"),
+    path("team/invite/", team_views.team_invite_view, name="team_invite"),
+    path(
+        "team/require-password-change/",
+        team_views.team_require_password_change_view,
+        name="team_require_password_change",
+    ),
+    path("team/<int:pk>/", team_views.member_view, name="member"),
     path(
         "team/<int:pk>/sessions/<int:session_pk>/sign-out/",
         session_views.member_session_revoke_view,
         name="member_session_revoke",
     ),
     *(
-        path(f"team/<int:pk>/{spec.path}/", views.member_action_view, {"action": name}, name=f"member_{name}")
-        for name, spec in views.MEMBER_ACTIONS.items()
+        path(f"team/<int:pk>/{spec.path}/", team_views.member_action_view, {"action": name}, name=f"member_{name}")
+        for name, spec in team_views.MEMBER_ACTIONS.items()
     ),
 ]

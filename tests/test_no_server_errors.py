@@ -49,7 +49,7 @@ from hypothesis import strategies as st
 from accounts import forms, services, sign_in
 from accounts.models import UserSession
 from accounts.roles import Role
-from accounts.views import MEMBER_ACTIONS
+from accounts.team_views import MEMBER_ACTIONS
 from activity import registry
 from activity.forms import EventFilterForm, RetentionForm
 from activity.services import event_record
@@ -137,7 +137,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "content_api:entry_detail": (),
 }
 # Keys any request may carry: where to go next, the second POST of an action that asks first
-# (accounts.views._confirmation), the CSRF token, and a key no form knows.
+# (accounts.team_views._confirmation), the CSRF token, and a key no form knows.
 EXTRA_KEYS = ("next", "confirmed", "csrfmiddlewaretoken", "unknown")
 # Answers that are 5xx by design, whatever the input: the readiness probe while a dependency is not ready.
 DELIBERATE = {"readyz": {503}}
