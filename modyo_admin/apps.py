@@ -4,10 +4,10 @@ from django.apps import AppConfig
 
 
 class ModyoAdminConfig(AppConfig):
-    """The project package as an app, only so that its deployment checks are registered at start-up."""
+    """The project package as an app, only so that its system checks are registered at start-up."""
 
     name = "modyo_admin"
     verbose_name = "Panel wiring"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401
+        from . import checks, hosts, security_txt  # noqa: F401

@@ -94,6 +94,26 @@ def _setting_from_env(setting_name: str, env_name: str, parse: Callable[[str], o
         raise ImproperlyConfigured(f"{env_name} must be {error}, not {value!r}.") from None
 
 
+def _security_contacts(value: str) -> list[str]:
+    """Parse SECURITY_TXT_CONTACT: comma-separated mailto:, https: or tel: URIs (a bare address becomes mailto:)."""
+    if value.lower() == "none":
+        return []
+    contacts = []
+    for item in (part.strip() for part in value.split(",") if part.strip()):
+        if "@" in item and ":" not in item:
+            item = f"mailto:{item}"
+        if not item.lower().startswith(("mailto:", "https://", "tel:")):
+            raise ValueError("mailto:, https:// or tel: URIs separated by commas, or none")
+        contacts.append(item)
+    return contacts
+
+
+def _https_url(value: str) -> str:
+    if not value.lower().startswith("https://"):
+        raise ValueError("an https:// URL")
+    return value
+
+
 def _development_secret_key() -> str:
     """Return the development key kept under var/, creating it on first use."""
     path = VAR_DIR / "secret_key"
@@ -104,7 +124,17 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# DJANGO_ENV=production is a synonym of debug off, and refuses DJANGO_DEBUG=1 rather than guess.
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "").strip().lower()
+if DJANGO_ENV not in {"", "production", "development"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be production or development, not {DJANGO_ENV!r}.")
+DEBUG = env_bool("DJANGO_DEBUG", DJANGO_ENV == "development")
+if DJANGO_ENV == "production" and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV must not be production while DJANGO_DEBUG is on: production runs without debug."
+    )
+# Debug off is production: TLS only, unless the operator says otherwise variable by variable.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -119,6 +149,10 @@ SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Separate host names for the admin and for the content-delivery API (modyo_admin/hosts.py);
+# unset, one host serves everything.
+ADMIN_HOST = os.environ.get("ADMIN_HOST", "").strip().lower()
+DELIVERY_HOST = os.environ.get("DELIVERY_HOST", "").strip().lower()
 
 INSTALLED_APPS = [
     # Project apps first: their commands (createsuperuser, axes_reset) and
@@ -154,6 +188,8 @@ MIDDLEWARE = [
     # Load-balancer probes (/healthz, /readyz) are answered here, before the host check,
     # sessions and the sign-in steps; SECURE_REDIRECT_EXEMPT spares them the HTTPS redirect.
     "modyo_admin.health.ProbeMiddleware",
+    # Each path only on its host when ADMIN_HOST and DELIVERY_HOST are set (modyo_admin.E003).
+    "modyo_admin.hosts.HostSeparationMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before every middleware that reads or stores a header (security.E009).
     "modyo_admin.request_headers.NulInHeadersMiddleware",
@@ -303,19 +339,27 @@ if SESSION_COOKIE_SAMESITE not in {"Lax", "Strict", "None"}:
         f"DJANGO_SESSION_COOKIE_SAMESITE must be Lax, Strict or None, not {SESSION_COOKIE_SAMESITE!r}."
     )
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Secure cookies with no Domain and Path=/ take the __Host- prefix: browsers then refuse
+# them from plain HTTP and from any other host, a subdomain included (RFC 6265bis).
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 # security.E005 repeats this for settings changed after start-up (tests, overrides).
 if SESSION_COOKIE_SAMESITE == "None" and not SESSION_COOKIE_SECURE:
     raise ImproperlyConfigured(
         "DJANGO_SESSION_COOKIE_SAMESITE=None needs secure cookies (browsers drop a SameSite=None cookie "
         "without Secure): set DJANGO_SECURE_COOKIES=1 and serve over HTTPS, or use Lax."
     )
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes come over plain HTTP (modyo_admin/health.py)
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# Preload is opt-in: a domain on the browsers' preload list stays HTTPS-only for months after
+# leaving it, a decision for the operator, so Django's reminder (security.W021) stays silent.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD or not SECURE_HSTS_SECONDS else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -399,6 +443,15 @@ _setting_from_env("ACTIVITY_ARCHIVE_DIR", "ACTIVITY_ARCHIVE_DIR")
 # Activity events are sealed by a thread of each process (the default on PostgreSQL) or in the committing one.
 if os.environ.get("ACTIVITY_SEAL_IN_BACKGROUND", "").strip():
     ACTIVITY_SEAL_IN_BACKGROUND = env_bool("ACTIVITY_SEAL_IN_BACKGROUND")
+
+# /.well-known/security.txt (RFC 9116, modyo_admin/security_txt.py); SECURITY_TXT_CONTACT=none turns it off.
+_setting_from_env("SECURITY_TXT_CONTACT", "SECURITY_TXT_CONTACT", _security_contacts)
+_setting_from_env("SECURITY_TXT_POLICY", "SECURITY_TXT_POLICY", _https_url)
+_setting_from_env(
+    "SECURITY_TXT_PREFERRED_LANGUAGES",
+    "SECURITY_TXT_PREFERRED_LANGUAGES",
+    lambda value: [item.strip() for item in value.split(",") if item.strip()],
+)
 
 # Lockout defaults; Settings > Security can override them at run time.
 _setting_from_env("LOCKOUT_FAILURE_LIMIT", "LOCKOUT_FAILURE_LIMIT", _whole_number)

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from security.api import delivery_token_view
 
+from .security_txt import security_txt_view
 from .views import dashboard_view
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("content/", include("content.urls")),
     path("api/delivery/token", delivery_token_view, name="api_delivery_token"),
     path("api/content/", include("content.api_urls")),
+    # Where to report a vulnerability (RFC 9116), on the admin and the delivery host alike.
+    path(".well-known/security.txt", security_txt_view, name="security_txt"),
     # Load-balancer probes, answered early by modyo_admin.health.ProbeMiddleware.
     path("", include("modyo_admin.health")),
     # Anonymous callers get DRF's refusal rather than a redirect to the sign-in page.

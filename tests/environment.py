@@ -33,6 +33,11 @@ os.environ.setdefault("CACHE_KEY_PREFIX", f"modyo_admin_test_{os.getpid()}")
 # Activity events are sealed by the committing thread, so that a test sees the seal at once and no
 # sealer thread outlives it; the tests of the background sealer turn it on themselves.
 os.environ.setdefault("ACTIVITY_SEAL_IN_BACKGROUND", "0")
+# The suite runs with debug off, which is production: secure __Host- cookies and HSTS stay as
+# production has them, but the test client and the live server speak plain HTTP, so only the
+# redirect to HTTPS is turned off, explicitly, as an operator would behind a redirecting load
+# balancer. tests/production checks the redirect itself and the settings of a clean environment.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 worker = os.environ.get("PYTEST_XDIST_WORKER")
 if worker:

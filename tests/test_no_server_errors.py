@@ -33,6 +33,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.db import transaction
@@ -78,6 +79,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "dashboard": (),
     "healthz": (),
     "readyz": (),
+    "security_txt": (),
     "api_delivery_token": (),
     "api_schema": ("format", "lang"),
     # Signing in and out, first run, invitations, password reset
@@ -277,7 +279,7 @@ HEADERS = st.just({}) | st.fixed_dictionaries(
 )
 # Only for visitors without a session: a signed-in actor's cookie is what makes them that actor.
 COOKIES = st.just({}) | st.fixed_dictionaries(
-    {"HTTP_COOKIE": _as_header(st.one_of(texts.map("sessionid={}".format), texts))}
+    {"HTTP_COOKIE": _as_header(st.one_of(texts.map(f"{django_settings.SESSION_COOKIE_NAME}={{}}".format), texts))}
 )
 
 

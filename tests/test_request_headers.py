@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 
 from activity.models import Event
 from tests.conftest import force_sign_in
@@ -45,7 +46,7 @@ def test_a_failed_sign_in_with_a_nul_in_the_user_agent_is_refused_and_stored_now
 
 
 def test_a_session_cookie_with_a_nul_character_is_refused(client):
-    response = client.get("/login/", HTTP_COOKIE="sessionid=" + "\x00" * 32)
+    response = client.get("/login/", HTTP_COOKIE=settings.SESSION_COOKIE_NAME + "=" + "\x00" * 32)
     assert response.status_code == 400
 
 

@@ -148,6 +148,8 @@ PUBLIC = {
     # Load-balancer probes (tests/test_health.py)
     "healthz",
     "readyz",
+    # Where to report a vulnerability (tests/production/test_security_txt.py)
+    "security_txt",
 }
 
 # Pages whose role checks need a state of their own; their app's tests hold them.

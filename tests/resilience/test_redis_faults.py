@@ -10,6 +10,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from accounts import selectors as account_selectors
@@ -57,14 +58,14 @@ def test_a_sign_out_while_redis_is_paused_is_never_undone_when_it_resumes(panel_
     member = make_user(email="mia@example.com")
     client = Client()
     sign_in(client, member)
-    cookie = client.cookies["sessionid"].value
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     panel_on_redis.pause()
     try:
         assert client.post("/logout/").status_code == 302
     finally:
         panel_on_redis.resume()
     returning = Client()
-    returning.cookies["sessionid"] = cookie
+    returning.cookies[settings.SESSION_COOKIE_NAME] = cookie
     assert returning.get("/profile/")["Location"].startswith("/login/")
 
 
