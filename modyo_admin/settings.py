@@ -161,6 +161,8 @@ INSTALLED_APPS = [
     "accounts",
     "security",
     "content",
+    # Backups of the database and the shared files (manage.py backup / restore).
+    "backups",
     # The project package itself: its deployment checks (modyo_admin/checks.py).
     "modyo_admin",
     "django.contrib.auth",
@@ -406,6 +408,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Shared files (uploads); backups hold this directory with the database.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or VAR_DIR / "media")
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -440,6 +444,8 @@ _setting_from_env("ORGANISATION_NAME", "ORGANISATION_NAME")
 _setting_from_env("ACCOUNTS_INVITATION_TTL_HOURS", "ACCOUNTS_INVITATION_TTL_HOURS", _whole_number)
 # Where `manage.py activity_prune` writes the compressed archive of pruned events.
 _setting_from_env("ACTIVITY_ARCHIVE_DIR", "ACTIVITY_ARCHIVE_DIR")
+# Where `manage.py backup` writes its archives when given no --output.
+_setting_from_env("BACKUP_DIR", "BACKUP_DIR")
 # Activity events are sealed by a thread of each process (the default on PostgreSQL) or in the committing one.
 if os.environ.get("ACTIVITY_SEAL_IN_BACKGROUND", "").strip():
     ACTIVITY_SEAL_IN_BACKGROUND = env_bool("ACTIVITY_SEAL_IN_BACKGROUND")

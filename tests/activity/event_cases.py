@@ -51,6 +51,7 @@ READ_ONLY = {
     "api_schema": "The OpenAPI schema (drf-spectacular), GET only.",
     "healthz": "Load-balancer probe, GET only (require_safe); touches nothing.",
     "readyz": "Load-balancer probe, GET only (require_safe); reads the database and Redis, writes nothing.",
+    "security_txt": "/.well-known/security.txt, GET only (require_safe); a static text from settings.",
     "command:activity_seal": (
         "Seals committed events: it adds seals, the log's own integrity record, and never an event "
         "(an event about sealing would need a seal in turn); every commit does the same."
