@@ -37,6 +37,27 @@ register("member.role_changed", "Role changed", "{actor} changed the role of {ta
 register("member.deactivated", "Member deactivated", "{actor} deactivated {target}", target="user")
 register("member.reactivated", "Member reactivated", "{actor} reactivated {target}", target="user")
 register(
+    "member.dormancy_deactivated",
+    "Dormant member deactivated",
+    "{target} was deactivated after going too long without signing in",
+    target="user",
+    weight=0,
+)
+register(
+    "member.dormancy_exempt_changed",
+    "Dormancy exemption changed",
+    "{actor} changed whether {target} is exempt from deactivation for dormancy",
+    target="user",
+    weight=0,
+)
+register(
+    "settings.dormancy.updated",
+    "Dormant accounts setting updated",
+    "{actor} changed after how many days without signing in accounts are deactivated",
+    target="signinpolicy",
+    weight=0,
+)
+register(
     "settings.password_policy.updated",
     "Password policy updated",
     "{actor} updated the password policy",

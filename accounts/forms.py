@@ -366,3 +366,18 @@ class SessionPolicyForm(ModelBoundsMixin, forms.ModelForm):
             "session_absolute_minutes": "Absolute session lifetime (minutes)",
             "session_idle_minutes": "Inactivity timeout (minutes)",
         }
+
+
+class DormancyPolicyForm(ModelBoundsMixin, forms.ModelForm):
+    class Meta:
+        model = SignInPolicy
+        fields = list(SignInPolicy.DORMANCY_FIELDS)
+        labels = {"dormancy_days": "Disable accounts after this many days without signing in"}
+        help_texts = {
+            "dormancy_days": "30 to 365 days; leave empty to keep unused accounts active. Members who never "
+            "signed in count from the day they joined. Owners can exempt named service accounts on their page."
+        }
+
+
+class DormancyExemptForm(forms.Form):
+    exempt = forms.BooleanField(required=False, label="Exempt from deactivation for dormancy (a service account)")

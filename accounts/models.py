@@ -69,6 +69,10 @@ class User(AbstractBaseUser):
     must_enrol_two_factor = models.BooleanField(
         default=False, help_text="Two-step was reset (lost phone): the user must set it up again at next sign-in."
     )
+    dormancy_exempt = models.BooleanField(
+        default=False,
+        help_text="A service account an owner named: never deactivated for going long without signing in.",
+    )
 
     objects = UserManager()
 
@@ -252,6 +256,9 @@ class UserSession(models.Model):
 
 
 MINUTES_PER_WEEK = 60 * 24 * 7
+# The platform offers the same range for disabling accounts that go unused.
+MIN_DORMANCY_DAYS = 30
+MAX_DORMANCY_DAYS = 365
 
 
 class SignInPolicy(SingletonModel):
@@ -318,8 +325,17 @@ class SignInPolicy(SingletonModel):
         "reset_requests_per_address",
         "reset_requests_per_ip",
     )
+    dormancy_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_DORMANCY_DAYS), MaxValueValidator(MAX_DORMANCY_DAYS)],
+        help_text=f"Deactivate members who have not signed in for this many days ({MIN_DORMANCY_DAYS} to "
+        f"{MAX_DORMANCY_DAYS}, by `accounts_deactivate_dormant`); empty = never.",
+    )
+
     SESSION_FIELDS = ("session_absolute_minutes", "session_idle_minutes")
-    EDITABLE_FIELDS = TWO_FACTOR_FIELDS + LOCKOUT_FIELDS + SESSION_FIELDS
+    DORMANCY_FIELDS = ("dormancy_days",)
+    EDITABLE_FIELDS = TWO_FACTOR_FIELDS + LOCKOUT_FIELDS + SESSION_FIELDS + DORMANCY_FIELDS
 
     class Meta:
         verbose_name_plural = "sign-in policy"

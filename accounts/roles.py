@@ -39,6 +39,8 @@ PERMISSIONS: dict[str, Permission] = {
     "dashboard.view": Permission(STAFF),
     "team.view": Permission(STAFF),
     "team.manage": Permission(MANAGERS, recent_authentication=True),
+    # Exempting a service account from the dormancy rule keeps an unused access open: owners only.
+    "team.dormancy_exempt": Permission(frozenset({Role.OWNER}), recent_authentication=True),
     "security.view": Permission(STAFF),
     "security.edit": Permission(MANAGERS, recent_authentication=True),
     "security.reveal_secret": Permission(MANAGERS, recent_authentication=True),
@@ -47,6 +49,9 @@ PERMISSIONS: dict[str, Permission] = {
     # A delivery token names the signed-in person to the content API, so every role may get one.
     "content.delivery_token": Permission(EVERYONE),
     "activity.view": Permission(STAFF),
+    # Signing off a review of the activity log: what an auditor attests, so owners and auditors only.
+    "activity.sign_off": Permission(frozenset({Role.OWNER, Role.AUDITOR}), recent_authentication=True),
+    "checkup.view": Permission(STAFF),
     "profile.view": Permission(EVERYONE),
     # One's own password, two-step authentication and recovery codes.
     "profile.authentication": Permission(EVERYONE, recent_authentication=True),

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Lower, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -146,6 +146,18 @@ def team_page(filters: TeamFilters, *, page: int | None = None) -> Page:
 def two_factor_off_count() -> int:
     """Return how many active members have no authenticator yet (those the "two-step off" filter lists)."""
     return User.objects.filter(_two_step_off()).count()
+
+
+def dormant_members(*, cutoff: datetime) -> QuerySet[User]:
+    """Return the active members, not exempted, whose last sign-in (or joining, if never) is before ``cutoff``.
+
+    Each carries ``last_sign_in``. One query, whatever the team's size.
+    """
+    return (
+        User.objects.filter(is_active=True, joined_at__isnull=False, dormancy_exempt=False)
+        .annotate(last_sign_in=Coalesce("last_login", "joined_at"))
+        .filter(last_sign_in__lt=cutoff)
+    )
 
 
 def members_by_role_and_status() -> list[dict]:

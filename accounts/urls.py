@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import session_views, team_views, two_factor_views, views
+from . import dormancy_views, session_views, team_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -41,6 +41,7 @@ urlpatterns = [
         name="team_require_password_change",
     ),
     path("team/<int:pk>/", team_views.member_view, name="member"),
+    path("team/<int:pk>/dormancy-exempt/", dormancy_views.member_dormancy_exempt_view, name="member_dormancy_exempt"),
     path(
         "team/<int:pk>/sessions/<int:session_pk>/sign-out/",
         session_views.member_session_revoke_view,

@@ -13,6 +13,13 @@ register(
     weight=0,
 )
 register(
+    "activity.review_signed_off",
+    "Review signed off",
+    "{actor} signed off a review of the {target}",
+    target="activity_log",
+    weight=0,
+)
+register(
     "activity.seeded",
     "Fake events seeded",
     "{actor} added {target} for benchmarks or demos",

@@ -16,6 +16,7 @@ from singletons.selectors import singleton_get
 from . import registry
 from .chain import EVENT_COLUMNS, SEAL_FIELDS, portable_values, utc_timestamp
 from .models import ACTOR_SYSTEM, ACTOR_VISITOR, Event, RetentionSetting, Seal, actor_type_of
+from .verification import REVIEW_SIGNED_OFF
 
 # Values of the actor filter that stand for events without an actor.
 SYSTEM_ACTOR = ACTOR_SYSTEM
@@ -282,6 +283,16 @@ def events_per_day(filters: EventFilters, *, start: date, end: date, tz: tzinfo)
     return [
         (start + timedelta(days=n), counts.get(start + timedelta(days=n), 0)) for n in range((end - start).days + 1)
     ]
+
+
+def review_signoff_last() -> Event | None:
+    """Return the newest sign-off of a review of the log (one index look-up), or None."""
+    return Event.objects.filter(action=REVIEW_SIGNED_OFF).order_by("-created_at", "-sequence").first()
+
+
+def events_after_count(sequence: int, *, limit: int = 1000) -> int:
+    """Return how many events have an id above ``sequence``, counting at most ``limit + 1`` of them."""
+    return Event.objects.filter(sequence__gt=sequence)[: limit + 1].count()
 
 
 def chain_last_verification() -> Event | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -30,7 +30,7 @@ from .chain import content_hash
 from .models import Event, RetentionSetting, Seal
 from .sealing import SEAL_LOCK_KEY, seal_after_commit, seal_pending
 from .selectors import event_export_rows, retention_get, seal_export_rows
-from .verification import Verification
+from .verification import REVIEW_SIGNED_OFF, Verification, chain_verify
 
 REDACTED = "[redacted]"
 # Keys whose values are secrets wherever they appear in ``changes``.
@@ -133,6 +133,53 @@ def chain_verification_record(*, result: Verification, actor: Any = None) -> Eve
         target_label="activity log",
         changes=changes,
     )
+
+
+# Review sign-off ---------------------------------------------------------------
+
+MAX_REVIEW_NOTE_LENGTH = 2000
+
+
+def review_sign_off(*, acting_user: Any, filters: Mapping[str, str] | None = None, note: str = "") -> Event:
+    """Attest that the log was reviewed up to its newest seal, after verifying it up to there.
+
+    The ``activity.review_signed_off`` event names the seal (number and hash) and the last
+    event it covers, the filters the reviewer looked at and their note. Later
+    verifications check that this seal is unchanged, and a break found at or below it
+    says that history an auditor had reviewed was changed. A broken log, or one with
+    nothing sealed yet, cannot be signed off.
+    """
+    if not acting_user.has_perm("activity.sign_off"):
+        raise PermissionDenied("Only auditors and owners may sign off a review of the activity log.")
+    note = (note or "").strip()
+    if len(note) > MAX_REVIEW_NOTE_LENGTH:
+        raise ValidationError(
+            {"note": f"Keep the note to {MAX_REVIEW_NOTE_LENGTH} characters; it has {len(note)}."},
+            code="note_too_long",
+        )
+    result = chain_verify()
+    if not result.ok:
+        raise ValidationError(
+            f"The log does not verify, so the review cannot be signed off. {result.summary()}", code="log_broken"
+        )
+    if result.head is None:
+        raise ValidationError("No event is sealed yet: there is nothing to sign off.", code="nothing_sealed")
+    number, seal_hash_value = result.head
+    last_sequence = Seal.objects.filter(number=number).values_list("last_sequence", flat=True).get()
+    with transaction.atomic():
+        return event_record(
+            action=REVIEW_SIGNED_OFF,
+            actor=acting_user,
+            target_type="activity_log",
+            target_label=f"activity log up to event {last_sequence}",
+            changes={
+                "seal": number,
+                "seal_hash": seal_hash_value,
+                "last_sequence": last_sequence,
+                "filters": {str(key): str(value) for key, value in (filters or {}).items()},
+                "note": note,
+            },
+        )
 
 
 # Retention ---------------------------------------------------------------------

@@ -22,6 +22,9 @@ from .chain import (
 )
 from .models import Event, Seal
 
+# The event an auditor's sign-off records: it names the newest seal the review covered.
+REVIEW_SIGNED_OFF = "activity.review_signed_off"
+
 
 @dataclass(frozen=True)
 class Verification:
@@ -149,7 +152,7 @@ def chain_verify(*, batch_size: int = 5000, now: datetime | None = None) -> Veri
             walk.head,
             broken.event,
             broken.seal,
-            broken.problem,
+            broken.problem + _signed_off_history_changed(broken),
         )
     return Verification(True, walk.checked, walk.seals, walk.unsealed, walk.first, walk.last, walk.head)
 
@@ -258,29 +261,64 @@ def _check_last_verification(walk: _Walk) -> None:
     the number and hash that an earlier `activity_verify` recorded (in an event
     that a later seal covers) still tell.
     """
-    recorded = (
-        Event.objects.filter(action="activity.verified")
-        .filter(Q(changes__has_key="seal") & Q(changes__has_key="seal_hash"))
-        .order_by("-sequence")
-        .values_list("changes", "created_at")
-        .first()
-    )
-    if not recorded:
-        return
-    changes, when = recorded
+    for action, what in (("activity.verified", "verification"), (REVIEW_SIGNED_OFF, "review signed off")):
+        recorded = (
+            Event.objects.filter(action=action)
+            .filter(Q(changes__has_key="seal") & Q(changes__has_key="seal_hash"))
+            .order_by("-sequence")
+            .values_list("changes", "created_at")
+            .first()
+        )
+        if recorded:
+            _check_recorded_seal(*recorded, what=what)
+
+
+def _check_recorded_seal(changes: dict, when: datetime, *, what: str) -> None:
     number, expected_hash = int(changes["seal"]), str(changes["seal_hash"])
     first_kept = chain_anchor().number
     if number < first_kept:
         return
     kept = Seal.objects.filter(number=number).values_list("hash", flat=True).first()
     if kept is None:
+        newest = "the newest when the log was verified" if what == "verification" else "which a review signed off"
         raise _Broken(
-            f"seal {number}, the newest when the log was verified on {utc_timestamp(when)}, is missing "
-            "(seals were removed from the end).",
+            f"seal {number}, {newest} on {utc_timestamp(when)}, is missing (seals were removed from the end).",
             seal=number,
         )
     if kept != expected_hash:
         raise _Broken(
-            f"it differs from the seal {number} that the verification of {utc_timestamp(when)} recorded (replaced).",
+            f"it differs from the seal {number} that the {what} of {utc_timestamp(when)} recorded (replaced).",
             seal=number,
         )
+
+
+def _signed_off_history_changed(broken: _Broken) -> str:
+    """Return what to add to a problem found at or below the newest seal an auditor signed off, else "".
+
+    Such a break means that history an auditor had reviewed and attested was changed afterwards.
+    """
+    try:
+        signed = (
+            Event.objects.filter(action=REVIEW_SIGNED_OFF)
+            .order_by("-created_at", "-sequence")
+            .values_list("changes", "created_at", "actor_label")
+            .first()
+        )
+    except Exception:  # the event table itself may be what is damaged; the break is reported anyway
+        return ""
+    if not signed:
+        return ""
+    changes, when, who = signed
+    try:
+        seal, last_sequence = int(changes["seal"]), int(changes["last_sequence"])
+    except (KeyError, TypeError, ValueError):
+        return ""
+    below = (broken.seal is not None and broken.seal <= seal) or (
+        broken.event is not None and broken.event <= last_sequence
+    )
+    if not below:
+        return ""
+    return (
+        f" History that an auditor had reviewed was changed: {who or 'an auditor'} signed off the review of the "
+        f"events up to #{last_sequence} (seal {seal}) on {utc_timestamp(when)}, and the break lies within them."
+    )

@@ -12,6 +12,7 @@ _NAVIGATION = (
     ("Dashboard", "dashboard", "dashboard.view"),
     ("Team", "accounts:team", "team.view"),
     ("Activity", "activity:list", "activity.view"),
+    ("Security checkup", "checkup:checkup", "checkup.view"),
     ("Content", "content:list", "content.manage"),
     ("Settings", "security:settings", "security.view"),
     ("Profile", "accounts:profile", "profile.view"),

@@ -163,6 +163,8 @@ INSTALLED_APPS = [
     "content",
     # Backups of the database and the shared files (manage.py backup / restore).
     "backups",
+    # The security checkup: a registry the apps above add their checks to (checkup/registry.py).
+    "checkup",
     # The project package itself: its deployment checks (modyo_admin/checks.py).
     "modyo_admin",
     "django.contrib.auth",

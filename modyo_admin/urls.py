@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from security.api import delivery_token_view
 
+from .review_views import review_sign_off_view
 from .security_txt import security_txt_view
 from .views import dashboard_view
 
@@ -14,7 +15,10 @@ urlpatterns = [
     path("", dashboard_view, name="dashboard"),
     path("", include("accounts.urls")),
     path("settings/", include("security.urls")),
+    # Before the activity app's URLs: the sign-off asks the accounts app for a recent authentication.
+    path("activity/review/sign-off/", review_sign_off_view, name="activity_review_sign_off"),
     path("activity/", include("activity.urls")),
+    path("checkup/", include("checkup.urls")),
     path("content/", include("content.urls")),
     path("api/delivery/token", delivery_token_view, name="api_delivery_token"),
     path("api/content/", include("content.api_urls")),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from accounts import selectors as account_selectors
 from accounts.validators import help_texts
 from activity.selectors import event_list
+from checkup.views import checkup_current
 
 
 @require_safe
@@ -24,5 +25,6 @@ def dashboard_view(request):
             "policy": account_selectors.password_policy_get(),
             "policy_rules": help_texts(),
             "events": event_list(limit=10),
+            "checkup": checkup_current(request)[1] if request.user.has_perm("checkup.view") else None,
         },
     )

@@ -24,7 +24,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from accounts.forms import LockoutPolicyForm, PasswordPolicyForm, SessionPolicyForm, TwoFactorPolicyForm
+from accounts.forms import (
+    DormancyPolicyForm,
+    LockoutPolicyForm,
+    PasswordPolicyForm,
+    SessionPolicyForm,
+    TwoFactorPolicyForm,
+)
 from accounts.lockout import cooloff_time, failure_limit
 from accounts.permissions import permission_required
 from accounts.validators import help_texts
@@ -205,6 +211,18 @@ SECTIONS: tuple[Section, ...] = (
         service=account_services.session_policy_update,
         arguments=_model_fields,
         success="Session limits saved; they apply to every session from its next request.",
+    ),
+    Section(
+        name="dormancy",
+        path="dormant-accounts/",
+        anchor="dormant-accounts",
+        permission="security.edit",
+        context=lambda request: {"sign_in_policy": account_selectors.sign_in_policy_get()},
+        form=lambda data: DormancyPolicyForm(data, instance=account_selectors.sign_in_policy_get()),
+        form_name="dormancy_form",
+        service=account_services.dormancy_policy_update,
+        arguments=_model_fields,
+        success="Dormant accounts setting saved; it applies at the next `accounts_deactivate_dormant` run.",
     ),
     Section(
         name="cors",

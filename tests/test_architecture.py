@@ -148,7 +148,9 @@ def one_way_rules() -> list[tuple[str, set[str]]]:
     installed = installed_project_apps()
     shared = set(project_packages()) - installed - {PROJECT}  # libraries the apps build on, e.g. singletons
     rules = [
-        ("activity", installed - {"activity"} | {PROJECT}),
+        # The checkup's registry sits below every app: each app registers its checks there.
+        ("checkup", installed - {"checkup"} | {PROJECT}),
+        ("activity", installed - {"activity", "checkup"} | {PROJECT}),
         ("accounts", {"security", "content", PROJECT}),
         ("security", {"content", PROJECT}),
     ]

@@ -131,6 +131,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "activity:chart": FILTERS,
     "activity:export_csv": FILTERS,
     "activity:export_jsonl": FILTERS,
+    # Security checkup (issue 15): the page, the review sign-off, dormant accounts
+    "checkup:checkup": (),
+    "activity_review_sign_off": ("note", "filters"),
+    "security:dormancy": names(forms.DormancyPolicyForm),
+    "accounts:member_dormancy_exempt": names(forms.DormancyExemptForm),
     # Content
     "content:list": names(EntryForm),
     "content:edit": names(EntryForm),

@@ -102,6 +102,8 @@ def test_the_permissions_that_change_access_security_or_factors_ask_for_a_recent
     asking = {name for name, permission in PERMISSIONS.items() if permission.recent_authentication}
     assert asking == {
         "team.manage",
+        "team.dormancy_exempt",
+        "activity.sign_off",
         "security.edit",
         "security.reveal_secret",
         "content.delete",

@@ -95,6 +95,27 @@ ROLE_TABLE = [
     Row("activity:chart", staff(OK, FORBIDDEN)),
     Row("activity:export_csv", staff(OK, FORBIDDEN)),
     Row("activity:export_jsonl", staff(OK, FORBIDDEN)),
+    # Security checkup (issue 15): the page, the review sign-off, dormant accounts
+    Row("checkup:checkup", staff(OK, FORBIDDEN)),
+    # Nothing is sealed in this world, so the sign-off is refused with a message on the page it returns to.
+    Row(
+        "activity_review_sign_off",
+        {OW: redirect("/activity/"), A: FORBIDDEN, AU: redirect("/activity/"), M: FORBIDDEN},
+        "post",
+    ),
+    Row(
+        "security:dormancy",
+        managers(redirect("/settings/security/dormant-accounts/")),
+        "post",
+        data={"dormancy_days": ""},
+    ),
+    Row(
+        "accounts:member_dormancy_exempt",
+        {OW: redirect("/team/{target}/"), A: FORBIDDEN, AU: FORBIDDEN, M: FORBIDDEN},
+        "post",
+        "target",
+        data={"exempt": "on"},
+    ),
     Row("content:list", managers(OK)),
     Row("security:index", everyone(redirect("/settings/security/"))),
     Row("security:settings", staff(OK, FORBIDDEN)),
@@ -234,9 +255,9 @@ def test_public_pages_open_without_signing_in(client, db, url, status):
 @pytest.mark.parametrize(
     ("role", "entries"),
     [
-        (OW, ["Dashboard", "Team", "Activity", "Content", "Settings", "Profile"]),
-        (A, ["Dashboard", "Team", "Activity", "Content", "Settings", "Profile"]),
-        (AU, ["Dashboard", "Team", "Activity", "Settings", "Profile"]),
+        (OW, ["Dashboard", "Team", "Activity", "Security checkup", "Content", "Settings", "Profile"]),
+        (A, ["Dashboard", "Team", "Activity", "Security checkup", "Content", "Settings", "Profile"]),
+        (AU, ["Dashboard", "Team", "Activity", "Security checkup", "Settings", "Profile"]),
         (M, ["Profile"]),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import password_history_append, user_sessions_end
+from .dormancy import DormancyRun, dormancy_policy_update, dormant_members_deactivate, member_dormancy_exempt_set
 from .lockout import LockedOut, locked_out_record, lockout_clear, lockout_failure_register, password_confirm
 from .members import (
     invitation_accept,
@@ -58,6 +59,10 @@ __all__ = [
     "AUTHENTICATOR_APP",
     "RECOVERY_CODE",
     "RateLimited",
+    "DormancyRun",
+    "dormancy_policy_update",
+    "dormant_members_deactivate",
+    "member_dormancy_exempt_set",
     "password_reset_rate_limit_check",
     "sign_in_rate_limit_check",
     "LockedOut",

@@ -17,6 +17,7 @@ URLS = {
     "two_factor": "/settings/security/two-step/",
     "lockout": "/settings/security/lockout/",
     "sessions": "/settings/security/sessions/",
+    "dormancy": "/settings/security/dormant-accounts/",
     "cors": "/settings/security/cors/",
     "delivery_ttl": "/settings/security/delivery/ttl/",
     "delivery_rotate": "/settings/security/delivery/rotate/",
