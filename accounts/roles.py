@@ -55,6 +55,13 @@ PERMISSIONS: dict[str, Permission] = {
     "profile.view": Permission(EVERYONE),
     # One's own password, two-step authentication and recovery codes.
     "profile.authentication": Permission(EVERYONE, recent_authentication=True),
+    # API tokens (profile > API tokens): seeing and revoking one's own revokes access only, so it never asks again.
+    "api_tokens.view": Permission(STAFF),
+    "api_tokens.create": Permission(STAFF, recent_authentication=True),
+    # A token that may change something: only roles that may change something (auditors get read tokens).
+    "api_tokens.read_write": Permission(MANAGERS, recent_authentication=True),
+    # Every token of the organisation, listed and revoked.
+    "api_tokens.manage_all": Permission(frozenset({Role.OWNER}), recent_authentication=True),
 }
 
 # Roles an actor may give or take away from others.

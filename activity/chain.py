@@ -35,8 +35,11 @@ HASHED_FIELDS = (
     "user_agent",
     "request_id",
 )
-# What verification reads of an event, and the first columns of an export row.
-EVENT_COLUMNS = ("sequence", *HASHED_FIELDS, "hash")
+# Fields an event's hash covers only when they are not empty: added after events were first
+# hashed, so that the hashes of older events (which lack them) still verify.
+OPTIONAL_HASHED_FIELDS = ("credential",)
+# What verification reads of an event, and what an export row holds besides its seal and actor type.
+EVENT_COLUMNS = ("sequence", *HASHED_FIELDS, "hash", *OPTIONAL_HASHED_FIELDS)
 SEAL_FIELDS = (
     "number",
     "first_sequence",
@@ -70,9 +73,14 @@ def _get(event, name: str):
     return event[name] if isinstance(event, Mapping) else getattr(event, name)
 
 
+def _get_optional(event, name: str):
+    return event.get(name, "") if isinstance(event, Mapping) else getattr(event, name, "")
+
+
 def canonical(event) -> bytes:
     """Return the bytes that an event's hash covers, independent of database (a model or a dict of values)."""
     data = portable_values({name: _get(event, name) for name in HASHED_FIELDS})
+    data.update({name: value for name in OPTIONAL_HASHED_FIELDS if (value := _get_optional(event, name))})
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 

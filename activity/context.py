@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -20,6 +20,8 @@ class RequestContext:
     ip_address: str | None = None
     user_agent: str = ""
     request_id: str = ""
+    # The credential the request acted with when it is not a session: an API token's visible prefix.
+    credential: str = ""
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("activity_request", default=None)
@@ -35,6 +37,14 @@ def bind(context: RequestContext) -> contextvars.Token:
 
 def unbind(token: contextvars.Token) -> None:
     _current.reset(token)
+
+
+def credential_mark(credential: str) -> None:
+    """Name the credential (an API token's prefix) that the rest of the current request acts with.
+
+    The middleware's ``unbind`` at the end of the request drops it with the rest.
+    """
+    _current.set(replace(current(), credential=credential))
 
 
 def _valid_ip(value: str) -> str | None:

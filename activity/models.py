@@ -102,6 +102,15 @@ class Event(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Client IP address, if any.")
     user_agent = models.TextField(blank=True, help_text="Client user agent, if any.")
     request_id = models.CharField(max_length=64, blank=True, help_text="Id of the request that caused the event.")
+    credential = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        # Also in the database: rows inserted by SQL (the sealer's probe, old archives) need no value.
+        db_default="",
+        help_text="The credential the request acted with other than a session: an API token's visible prefix. "
+        "Hashed only when not empty, so events from before it existed keep their hashes.",
+    )
     hash = models.CharField(
         max_length=64, help_text="SHA-256 over this event's canonical fields (activity.chain.content_hash)."
     )

@@ -25,7 +25,7 @@ VISITOR_ACTOR = ACTOR_VISITOR
 # number of the seal that covers it (empty while not sealed yet), so that an
 # export can be checked against the seals, then who acted. New columns go at the end.
 EXPORT_FIELDS = EVENT_COLUMNS
-EXPORT_COLUMNS = (*EXPORT_FIELDS, "seal", "actor_type")
+EXPORT_COLUMNS = (*EXPORT_FIELDS[: EXPORT_FIELDS.index("hash") + 1], "seal", "actor_type", "credential")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
 
@@ -147,6 +147,23 @@ def event_page(filters: EventFilters, *, cursor: Cursor | None = None, limit: in
         return Page(rows, None)
     last = rows[limit - 1]
     return Page(rows[:limit], Cursor(last.created_at, last.sequence))
+
+
+def event_feed(filters: EventFilters, *, after: int, limit: int = 100) -> tuple[list[Event], int]:
+    """Return the matching events after the id ``after``, oldest first, and the id a collector asks after next.
+
+    Only ids that a seal has settled are returned: ids are drawn at insert time
+    and commit in any order, so a newer id may be visible while an older one is
+    still in an open transaction. Stopping before the first id not settled yet
+    means a collector that always asks after the id returned here gets every
+    event once, in order, without a gap or a repeat.
+    """
+    sealed = sealed_up_to()
+    bound = min([sealed.last_sequence + 1, *sealed.pending])  # the first id not settled
+    events = list(events_filtered(filters).filter(sequence__gt=after, sequence__lt=bound).order_by("sequence")[:limit])
+    if len(events) == limit:
+        return events, events[-1].sequence
+    return events, max(after, bound - 1)
 
 
 def event_get(sequence: int) -> Event:

@@ -104,6 +104,7 @@ def event_record(
         ip_address=request.ip_address,
         user_agent=request.user_agent,
         request_id=request.request_id,
+        credential=request.credential,
     )
     event.hash = content_hash(event)
     event.save(force_insert=True)

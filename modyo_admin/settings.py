@@ -163,6 +163,8 @@ INSTALLED_APPS = [
     "content",
     # Backups of the database and the shared files (manage.py backup / restore).
     "backups",
+    # The admin API (/api/v1/) and its tokens.
+    "api",
     # The security checkup: a registry the apps above add their checks to (checkup/registry.py).
     "checkup",
     # The project package itself: its deployment checks (modyo_admin/checks.py).
@@ -176,6 +178,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI's files, served from the panel's static files (never a CDN) at /api/docs/.
+    "drf_spectacular_sidecar",
     "corsheaders",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -494,7 +498,29 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Modyo security admin API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Modyo security admin API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": "The admin API (/api/v1/): authenticate with an API token from Profile > API tokens, sent as "
+    "`Authorization: Bearer <token>`. Errors are problem documents (RFC 9457, application/problem+json).",
+    # Swagger UI from drf-spectacular-sidecar's static files: the docs page loads nothing from elsewhere.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ApiTokenScope": "api.models.ApiToken.Scope", "Role": "accounts.roles.Role"},
+}
+
+
+# Requests one API token may send, per second, minute, hour or day (api/conf.py has the default, 600/minute).
+def _api_rate(value: str) -> str:
+    from api.conf import rate_parse
+
+    rate_parse(value)  # raises ValueError saying what it expects
+    return value
+
+
+_setting_from_env("API_TOKEN_RATE_LIMIT", "API_TOKEN_RATE_LIMIT", _api_rate)
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

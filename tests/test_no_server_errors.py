@@ -54,6 +54,8 @@ from accounts.team_views import MEMBER_ACTIONS
 from activity import registry
 from activity.forms import EventFilterForm, RetentionForm
 from activity.services import event_record
+from api.forms import ApiTokenForm
+from api.services import api_token_create
 from content.forms import EntryForm
 from content.models import Entry
 from security.forms import CorsSettingsForm, DeliveryKeyRotateForm, DeliveryTokenTTLForm
@@ -142,6 +144,23 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "content:delete": ("confirm",),
     "content_api:entry_list": (),
     "content_api:entry_detail": (),
+    # API tokens page and docs; the admin API (its requests carry no valid token here: tests/api and
+    # schemathesis in .ci/run fuzz it with one)
+    "api:tokens": (),
+    "api:token_create": names(ApiTokenForm),
+    "api:token_revoke": (),
+    "api_docs": ("lang", "script"),
+    "api_v1:activity": (*FILTERS, "cursor", "limit"),
+    "api_v1:activity_export": (*FILTERS, "format"),
+    "api_v1:activity_verify": (),
+    "api_v1:settings_security": (),
+    "api_v1:delivery_token_rotate": ("grace_period",),
+    "api_v1:members": ("q", "role", "status", "sort", "email", "full_name"),
+    "api_v1:member": ("role", "is_active", "full_name"),
+    "api_v1:member_reset_two_factor": (),
+    "api_v1:member_unlock": (),
+    "api_v1:tokens": (),
+    "api_v1:token": (),
 }
 # Keys any request may carry: where to go next, the second POST of an action that asks first
 # (accounts.team_views._confirmation), the CSRF token, and a key no form knows.
@@ -377,6 +396,11 @@ def _real_kwargs(name: str, world, actor: str) -> dict:
         return {"pk": world.entry.pk}
     if name == "content_api:entry_detail":
         return {"slug": world.entry.slug}
+    if name.startswith("api_v1:member_") or name == "api_v1:member":
+        return {"pk": world.target.pk}
+    if name in ("api:token_revoke", "api_v1:token"):
+        owner = world.users[Role.OWNER]
+        return {"pk": api_token_create(acting_user=owner, name="fuzzed", scope="read")[0].pk}
     if name == "activity:detail":
         return {"sequence": world.event.sequence}
     if name == "accounts:invitation_accept":

@@ -42,6 +42,10 @@ EXEMPT = {
     # Writing content is not access or security; deleting it asks (content.delete).
     "content:list": "creating a content entry",
     "content:edit": "editing a content entry",
+    # Revoking one's own API token only removes access; another member's token asks first (tests/api/).
+    "api:token_revoke": "revoking one's own API token",
+    # The admin API refuses sessions (401): a token proved a recent authentication when it was created.
+    **{name: "the token-authenticated admin API" for name in url_names() if name.startswith("api_v1:")},
 }
 METHODS = ("post", "put", "patch", "delete")
 
@@ -108,4 +112,7 @@ def test_the_permissions_that_change_access_security_or_factors_ask_for_a_recent
         "security.reveal_secret",
         "content.delete",
         "profile.authentication",
+        "api_tokens.create",
+        "api_tokens.read_write",
+        "api_tokens.manage_all",
     }

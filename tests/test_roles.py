@@ -155,6 +155,10 @@ ROLE_TABLE = [
     Row("security:delivery_rotate", managers(redirect("/settings/security/delivery/rotate/")), method="post"),
     Row("security:delivery_reveal", managers(redirect("/settings/security/delivery/reveal/")), method="post"),
     Row("security:activity_retention", managers(BAD_REQUEST), method="post"),
+    # API tokens and the API's docs (issue 13); the token-authenticated API has its own table (tests/api/)
+    Row("api:tokens", staff(OK, FORBIDDEN)),
+    Row("api:token_create", staff(BAD_REQUEST, FORBIDDEN), method="post"),
+    Row("api_docs", everyone(OK)),
 ]
 
 PUBLIC = {
@@ -183,8 +187,11 @@ ELSEWHERE = {
     "accounts:sessions_revoke_others",
     # JSON API, permission "content.delivery_token": tests/security/test_api.py
     "api_delivery_token",
+    # Revoking a token needs a token: tests/api/test_tokens_page.py
+    "api:token_revoke",
 }
-ELSEWHERE_PREFIXES = ("content:edit", "content:delete", "content_api:", "api_content")
+# The admin API authenticates by token only: tests/api/test_role_table.py (every endpoint × role × scope).
+ELSEWHERE_PREFIXES = ("content:edit", "content:delete", "content_api:", "api_content", "api_v1:")
 
 
 def url_names(resolver=None, namespace: str = "") -> set[str]:

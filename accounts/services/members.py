@@ -15,6 +15,7 @@ from activity.services import event_record
 from .. import conf
 from ..models import Invitation, SetupToken, User, token_hash
 from ..roles import Role, can_manage_role
+from ..signals import member_deactivated
 from ._base import (
     _authorize_member_change,
     _check_email_free,
@@ -210,6 +211,7 @@ def member_deactivate(*, user: User, acting_user: User) -> User:
     user.save(update_fields=["is_active"])
     user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
     ended = user_sessions_end(user=user)
+    member_deactivated.send(sender=User, user=user, acting_user=acting_user)
     event_record(
         action="member.deactivated",
         actor=acting_user,

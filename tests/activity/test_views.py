@@ -294,7 +294,7 @@ def test_exports_mark_who_acted_and_keep_the_existing_columns(client, auditor, o
     text = b"".join(response.streaming_content).decode()
     assert text.splitlines()[0] == (
         "sequence,created_at,actor_id,actor_label,action,target_type,target_id,target_label,changes,"
-        "ip_address,user_agent,request_id,hash,seal,actor_type"
+        "ip_address,user_agent,request_id,hash,seal,actor_type,credential"
     )
     rows = {int(row["sequence"]): row for row in csv.DictReader(io.StringIO(text))}
     assert (rows[system.sequence]["actor_id"], rows[system.sequence]["actor_label"]) == ("", "")

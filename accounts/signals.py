@@ -1,0 +1,9 @@
+"""Signals the accounts services send, for apps that build on accounts (which accounts may not import)."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent inside member_deactivate's transaction with ``user`` and ``acting_user``: credentials other
+# apps issued to the member end with it, in the same transaction (the API app revokes their tokens).
+member_deactivated = Signal()

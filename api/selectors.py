@@ -1,0 +1,41 @@
+"""Reads of API tokens shared by the profile page, the API and the authentication."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import ApiToken
+from .tokens import token_digest
+
+
+def api_tokens_visible(*, user) -> QuerySet[ApiToken]:
+    """Return the tokens ``user`` may see and revoke: their own, or every token for those who manage all."""
+    tokens = ApiToken.objects.select_related("user", "revoked_by")
+    if user.has_perm("api_tokens.manage_all"):
+        return tokens.all()
+    return tokens.filter(user=user)
+
+
+MAX_ID = 2**63 - 1
+
+
+def api_token_get(*, user, pk: int) -> ApiToken:
+    """Return the token ``pk`` if ``user`` may see it; raise ApiToken.DoesNotExist otherwise."""
+    if not 0 < pk <= MAX_ID:  # beyond any id the database can hold (SQLite would overflow)
+        raise ApiToken.DoesNotExist
+    return api_tokens_visible(user=user).get(pk=pk)
+
+
+def api_tokens_usable_q(*, now=None) -> Q:
+    """Return the condition a token must meet to authenticate: not revoked, not expired, its creator active.
+
+    The creator's deactivation also revokes the token, so the last part matters
+    only within the deactivation's own transaction; it keeps the rule whole here.
+    """
+    return Q(revoked_at__isnull=True, expires_at__gt=now or timezone.now(), user__is_active=True)
+
+
+def api_token_for_secret(secret: str) -> ApiToken | None:
+    """Return the token whose SHA-256 matches ``secret``, usable or not, with its creator; None if none does."""
+    return ApiToken.objects.select_related("user").filter(token_hash=token_digest(secret)).first()

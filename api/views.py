@@ -1,0 +1,108 @@
+"""Profile > API tokens: list, create (shown once) and revoke; and the API's browsable docs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import IsAuthenticated
+
+from accounts.permissions import permission_required
+from accounts.reauth import reauthentication_redirect
+
+from .forms import ApiTokenForm
+from .models import ApiToken
+from .selectors import api_token_get, api_tokens_visible
+from .services import api_token_create, api_token_revoke
+
+
+def _page(request, *, form=None, created=None, secret: str = "", status: int = 200):
+    response = render(
+        request,
+        "api/tokens.html",
+        {
+            "title": "API tokens",
+            "tokens": api_tokens_visible(user=request.user),
+            "form": form or ApiTokenForm(acting_user=request.user),
+            "can_create": request.user.has_perm("api_tokens.create"),
+            "sees_all": request.user.has_perm("api_tokens.manage_all"),
+            "created": created,
+            "secret": secret,
+        },
+        status=status,
+    )
+    if secret:
+        response["Cache-Control"] = "no-store"  # the page holds the token: keep it out of every cache
+    return response
+
+
+@require_safe
+@permission_required("api_tokens.view")
+def api_tokens_view(request):
+    return _page(request)
+
+
+@require_POST
+@permission_required("api_tokens.create")
+def api_token_create_view(request):
+    form = ApiTokenForm(request.POST, acting_user=request.user)
+    if form.is_valid():
+        try:
+            token, secret = api_token_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # Shown on this answer only: it is not stored, so it cannot be shown again.
+            return _page(request, created=token, secret=secret)
+    return _page(request, form=form, status=400)
+
+
+@require_POST
+@permission_required("api_tokens.view")
+def api_token_revoke_view(request, pk: int):
+    try:
+        token = api_token_get(user=request.user, pk=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404("No such API token.") from None
+    # Revoking one's own token only removes access (like signing out); another member's asks for a recent proof.
+    if token.user_id != request.user.pk and (ask := reauthentication_redirect(request)) is not None:
+        return ask
+    if request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "accounts/confirm.html",
+            {
+                "title": "Are you sure?",
+                "consequences": f"The API token “{token.name}” ({token.prefix}…) stops working at once: every "
+                "script that uses it gets 401.",
+                "label": "Revoke token",
+                "fields": [],
+                "back": reverse("api:tokens"),
+            },
+        )
+    api_token_revoke(token=token, acting_user=request.user)
+    messages.success(request, f"The API token “{token.name}” is revoked.")
+    return redirect("api:tokens")
+
+
+_docs = SpectacularSwaggerSplitView.as_view(
+    url_name="api_schema",
+    template_name="api/swagger_ui.html",
+    authentication_classes=[SessionAuthentication],
+    permission_classes=[IsAuthenticated],
+)
+
+
+@require_safe
+@permission_required("profile.view")
+def api_docs_view(request):
+    """Show Swagger UI over the schema, from drf-spectacular-sidecar's static files; its start script is a file too.
+
+    A page of the panel: a visitor who is not signed in is sent to the sign-in page.
+    """
+    return _docs(request)
