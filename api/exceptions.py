@@ -68,6 +68,11 @@ def problem_exception_handler(exc, context):
         problem.update(detail=" ".join(general) if general else FIELD_ERRORS_DETAIL, code="invalid", errors=errors)
     elif isinstance(exc, exceptions.APIException):
         problem.update(detail=" ".join(_messages(exc.detail)), code=_code(exc))
+    else:
+        # Django's PermissionDenied and Http404, which DRF's handler translated into its data.
+        data = response.data if isinstance(response.data, dict) else {}
+        detail = data.get("detail")
+        problem.update(detail=str(detail or problem["title"]), code=getattr(detail, "code", None) or "error")
     response.data = problem
     response.content_type = PROBLEM_CONTENT_TYPE
     return response

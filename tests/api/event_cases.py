@@ -5,6 +5,10 @@ Each write through the API records the event its page records, through the same 
 
 from __future__ import annotations
 
+from io import StringIO
+
+from django.core.management import call_command
+
 from api.models import ApiToken
 from tests.activity.event_contract import EventCase
 from tests.api.conftest import make_token, token_client
@@ -39,6 +43,21 @@ def _delete_another(world):
 
 
 EVENT_CASES = [
+    EventCase(
+        "api_token_create",
+        "api_token.created",
+        lambda client, world: call_command(
+            "api_token_create",
+            "--email",
+            "owner@example.com",
+            "--name",
+            "CI",
+            "--scope",
+            "read-write",
+            stdout=StringIO(),
+        ),
+        command=True,
+    ),
     EventCase(
         "api:token_create",
         "api_token.created",
