@@ -153,6 +153,9 @@ def review_sign_off(*, acting_user: Any, filters: Mapping[str, str] | None = Non
     if not acting_user.has_perm("activity.sign_off"):
         raise PermissionDenied("Only auditors and owners may sign off a review of the activity log.")
     note = (note or "").strip()
+    filters = {str(key): str(value) for key, value in (filters or {}).items()}
+    if "\x00" in note or any("\x00" in text for item in filters.items() for text in item):
+        raise ValidationError({"note": "Remove the NUL character from the note."}, code="nul_character")
     if len(note) > MAX_REVIEW_NOTE_LENGTH:
         raise ValidationError(
             {"note": f"Keep the note to {MAX_REVIEW_NOTE_LENGTH} characters; it has {len(note)}."},
@@ -177,7 +180,7 @@ def review_sign_off(*, acting_user: Any, filters: Mapping[str, str] | None = Non
                 "seal": number,
                 "seal_hash": seal_hash_value,
                 "last_sequence": last_sequence,
-                "filters": {str(key): str(value) for key, value in (filters or {}).items()},
+                "filters": filters,
                 "note": note,
             },
         )

@@ -26,7 +26,8 @@ def transport_check(context: CheckContext) -> Result:
         hints.append("DJANGO_SECURE_COOKIES=1")
     if problems:
         fix = Fix("Environment", hint="Set " + "; ".join(hints) + ".")
-        return Result(Status.FAIL, "; ".join(problems).capitalize() + ".", fix)
+        measured = "; ".join(problems)
+        return Result(Status.FAIL, measured[0].upper() + measured[1:] + ".", fix)
     return Result(
         Status.PASS, f"HTTPS, HSTS for {settings.SECURE_HSTS_SECONDS} s, session and CSRF cookies over HTTPS only."
     )
