@@ -470,6 +470,16 @@ _setting_from_env("LOCKOUT_FAILURE_LIMIT", "LOCKOUT_FAILURE_LIMIT", _whole_numbe
 _setting_from_env("LOCKOUT_COOLOFF_MINUTES", "LOCKOUT_COOLOFF_MINUTES", _whole_number)
 # Sensitive actions ask for the password again when the last authentication is older.
 _setting_from_env("REAUTHENTICATION_MAX_AGE_MINUTES", "REAUTHENTICATION_MAX_AGE_MINUTES", _whole_number)
+# The security checkup's thresholds (checkup/conf.py has the defaults).
+for _name in (
+    "CHECKUP_MAX_ADMINISTRATORS",
+    "CHECKUP_DELIVERY_KEY_MAX_AGE_DAYS",
+    "CHECKUP_REVIEW_MAX_AGE_DAYS",
+    "CHECKUP_VERIFICATION_MAX_AGE_DAYS",
+    "CHECKUP_BACKUP_MAX_AGE_HOURS",
+    "CHECKUP_TOKEN_UNUSED_DAYS",
+):
+    _setting_from_env(_name, _name, _whole_number)
 
 # django-axes: lock after repeated failures, per account and IP together, so
 # that one attacker cannot lock a victim out from everywhere.
