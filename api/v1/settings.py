@@ -51,7 +51,7 @@ class CorsSerializer(serializers.Serializer):
     )
 
 
-class DeliveryTokenSerializer(serializers.Serializer):
+class DeliveryTokenSettingsSerializer(serializers.Serializer):
     ttl = serializers.IntegerField(required=False, help_text="Seconds a delivery token stays valid.")
     key_id = serializers.CharField(read_only=True, allow_null=True, help_text="The id of the key that signs tokens.")
 
@@ -120,7 +120,7 @@ SECTIONS: dict[str, Section] = {
         lambda: _values(security_selectors.cors_settings_get(), ("enabled", "allowed_origins")),
         _cors_update,
     ),
-    "delivery_token": Section(DeliveryTokenSerializer, _delivery_current, _delivery_update),
+    "delivery_token": Section(DeliveryTokenSettingsSerializer, _delivery_current, _delivery_update),
     "activity_retention": Section(
         RetentionSerializer,
         lambda: {"keep_days": activity_selectors.retention_get().keep_days},

@@ -98,6 +98,7 @@ class MemberListView(V1View):
         return [token_requires("team.view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "team.manage")()]
 
     @operation(
+        operation_id="v1_team_members_list",
         summary="List team members",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Part of a name or email."),
