@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench clean
+.PHONY: run test e2e lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,18 @@ run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Two worker processes (pytest-xdist); PYTEST_ARGS="-n 0" runs the suite in this process.
+# The browser journeys run in `make e2e`.
 test: $(STAMP)
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+# The journeys in Debian's Chromium, with axe-core (from npm, pinned in package-lock.json) on every
+# page; screenshots and the accessibility report go to var/test-output/e2e/.
+e2e: $(STAMP) node_modules/axe-core/axe.min.js
+	$(BIN)/pytest -n 0 -m browser $(PYTEST_ARGS)
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
