@@ -17,6 +17,7 @@ from singletons.services import singleton_update
 from .. import conf
 from ..models import MAX_DORMANCY_DAYS, MIN_DORMANCY_DAYS, SignInPolicy, User
 from ..selectors import dormant_members
+from ..signals import member_deactivated
 from ._base import _ensure_not_last_owner, _lock, _lock_with_owners, user_sessions_end
 
 
@@ -105,6 +106,8 @@ def _dormant_member_deactivate(*, user: User, days: int, cutoff: datetime) -> bo
     user.save(update_fields=["is_active"])
     user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
     ended = user_sessions_end(user=user)
+    # Credentials other apps issued (API tokens) end with the account, as on any deactivation.
+    member_deactivated.send(sender=User, user=user, acting_user=None)
     event_record(
         action="member.dormancy_deactivated",
         target=user,

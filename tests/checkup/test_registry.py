@@ -30,6 +30,8 @@ EXPECTED = {
     "modyo_admin.hosts",
     "activity.chain_verified",
     "activity.review_signed_off",
+    "api.tokens",
+    "backups.recent",
 }
 
 
