@@ -87,6 +87,8 @@ class Event(AppendOnlyModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # activity_actor_time_idx starts with the actor and serves every look-up by it.
+        db_index=False,
         help_text="Who acted; empty for the system (commands, expiry).",
     )
     actor_label = models.CharField(
@@ -127,6 +129,7 @@ class Event(AppendOnlyModel):
             models.Index(
                 fields=["target_type", "target_id", "created_at", "sequence"], name="activity_target_time_idx"
             ),
+            models.Index(fields=["ip_address", "created_at", "sequence"], name="activity_ip_time_idx"),
         ]
 
     def __str__(self) -> str:

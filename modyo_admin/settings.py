@@ -241,12 +241,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite under var/ unless DATABASE_URL names another one.
+# Database: SQLite under var/ unless DATABASE_URL names another one. Production keeps each
+# worker's connection for a minute (health-checked before reuse): connecting costs as much
+# as a page's queries. Development closes it after each request.
 _require_url("DATABASE_URL", ("sqlite", "postgres", "postgresql", "pgsql"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         conn_health_checks=True,
     )
 }
