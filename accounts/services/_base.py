@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
 
-from ..emails import email_canonical
+from ..emails import email_canonical, is_email
 from ..models import MAX_PASSWORD_HISTORY, PasswordHistory, User
 from ..roles import Role, can_manage_role
 from ..selectors import password_policy_get
@@ -21,7 +21,11 @@ def _normalise_email(email: str) -> str:
     email = (email or "").strip()
     if not email:
         raise ValidationError({"email": "Enter an email address."})
-    return email_canonical(email)
+    email = email_canonical(email)
+    # Here and not only in the forms: the API and commands create members through this service too.
+    if not is_email(email):
+        raise ValidationError({"email": "Enter a valid email address."}, code="invalid_email")
+    return email
 
 
 def _check_email_free(email: str) -> None:

@@ -42,6 +42,7 @@ class TokenListView(V1View):
     permission_classes = [token_requires("api_tokens.view")]
 
     @operation(
+        operation_id="v1_tokens_list",
         summary="List API tokens",
         description="The creator's own tokens; an owner's token sees every token of the organisation.",
         responses={200: ApiTokenSerializer(many=True)},

@@ -290,3 +290,10 @@ def test_members_of_every_role_appear_with_their_state(api):
     invited = make_user(email="invited@example.com", joined_at=None)
     rows = {row["email"]: row for row in api.get("/api/v1/team/members/").json()}
     assert rows[invited.email]["status"] == "invited"
+
+
+@pytest.mark.parametrize("email", ["0", "\u0084", "no-at-sign.example", "a@b@example.com"])
+def test_an_invitation_to_something_that_is_no_email_address_is_refused_by_the_service(api, email):
+    # The web form checked it, the service did not: schemathesis invited "0" through the API.
+    body = _problem(api.post("/api/v1/team/members/", {"email": email, "role": "member"}, format="json"), 400)
+    assert body["errors"] == {"email": ["Enter a valid email address."]}
