@@ -38,7 +38,7 @@ def _enrolled() -> Exists:
 
 
 def _managers_phrase(count: int) -> str:
-    return f"{count} owner{'s' if count != 1 else ''} and admin{'s' if count != 1 else ''}"
+    return f"{count} owners and admins" if count != 1 else "1 owner or admin"
 
 
 @register(
@@ -62,11 +62,10 @@ def two_factor_check(context: CheckContext) -> Result:
         )
         people = tuple(email for email, _role in missing)
         roles = {role for _email, role in missing}
-    enrolment = (
-        f"{without} of {_managers_phrase(total)} have no second factor"
-        if without
-        else f"all {_managers_phrase(total)} have a second factor"
-    )
+    if without:
+        enrolment = f"{without} of {_managers_phrase(total)} {'has' if without == 1 else 'have'} no second factor"
+    else:
+        enrolment = f"every owner and admin ({total}) has a second factor"
     measured = f"Two-step is {'required of' if required else 'not required of'} the team; {enrolment}."
     if not required:
         return Result(Status.FAIL, measured, Fix("Require two-step authentication", "security:two_factor"), people)

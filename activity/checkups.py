@@ -25,7 +25,11 @@ def _days_ago(context: CheckContext, moment) -> str:
     why="A verification shows that no event or seal was changed, removed or inserted since it was written.",
 )
 def chain_verified_check(context: CheckContext) -> Result:
-    fix = Fix("Activity log", "activity:list", hint="Run `python manage.py activity_verify` daily (cron).")
+    fix = Fix(
+        "Activity log",
+        "activity:list",
+        hint="Press Verify integrity, and run python manage.py activity_verify daily (cron).",
+    )
     last = chain_last_verification()
     if last is None:
         return Result(Status.WARNING, "The log has never been verified.", fix)

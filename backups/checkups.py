@@ -19,7 +19,7 @@ from .selectors import backup_last_successful
 def backup_check(context: CheckContext) -> Result:
     fix = Fix(
         "Backups",
-        hint="Run `python manage.py backup` daily (cron or a systemd timer) and keep the archives off this machine.",
+        hint="Run python manage.py backup daily (cron or a systemd timer) and keep the archives off this machine.",
     )
     last = backup_last_successful()
     if last is None:

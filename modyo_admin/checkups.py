@@ -17,15 +17,15 @@ def transport_check(context: CheckContext) -> Result:
     if not context.over_https:
         where = "this request reached" if context.request is not None else "PANEL_BASE_URL names"
         problems.append(f"{where} the panel over plain HTTP")
-        hints.append("serve over HTTPS (behind a TLS proxy: DJANGO_BEHIND_TLS_PROXY=1)")
+        hints.append("Serve the panel over HTTPS (behind a TLS proxy, set DJANGO_BEHIND_TLS_PROXY=1).")
     if not settings.SECURE_HSTS_SECONDS:
         problems.append("HSTS is off")
-        hints.append("DJANGO_SECURE_HSTS_SECONDS=31536000")
+        hints.append("Set DJANGO_SECURE_HSTS_SECONDS=31536000.")
     if not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
         problems.append("cookies are also sent over plain HTTP")
-        hints.append("DJANGO_SECURE_COOKIES=1")
+        hints.append("Set DJANGO_SECURE_COOKIES=1.")
     if problems:
-        fix = Fix("Environment", hint="Set " + "; ".join(hints) + ".")
+        fix = Fix("Environment", hint=" ".join(hints))
         measured = "; ".join(problems)
         return Result(Status.FAIL, measured[0].upper() + measured[1:] + ".", fix)
     return Result(

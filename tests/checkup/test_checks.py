@@ -36,7 +36,7 @@ def test_two_step_fails_while_the_team_is_not_required_to_use_it(run_check, owne
     _enrol(owner)
     result = run_check("accounts.two_factor")
     assert result.status == Status.FAIL
-    assert result.measured == "Two-step is not required of the team; all 1 owner and admin have a second factor."
+    assert result.measured == "Two-step is not required of the team; every owner and admin (1) has a second factor."
     assert result.fix.url == "/settings/security/two-step/"
 
 
@@ -45,7 +45,7 @@ def test_two_step_fails_naming_the_owners_and_admins_without_a_second_factor(run
     _enrol(owner)
     result = run_check("accounts.two_factor")
     assert result.status == Status.FAIL
-    assert "1 of 2 owners and admins have no second factor" in result.measured
+    assert "1 of 2 owners and admins has no second factor" in result.measured
     assert result.people == ("admin@example.com",)
     assert result.fix.url == "/team/?status=two_step_off&role=admin"
 
