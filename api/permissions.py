@@ -18,7 +18,12 @@ class TokenPermission(RolePermission):
     two-step enforcement concern sessions: a token proved itself when it was made.
     """
 
+    # The methods the permission applies to; None: every method.
+    methods: frozenset[str] | None = None
+
     def has_permission(self, request, view) -> bool:
+        if self.methods is not None and request.method not in self.methods:
+            return True
         token = request.auth
         if not isinstance(token, ApiToken):
             raise NotAuthenticated("Send an API token: “Authorization: Bearer <token>” (Profile > API tokens).")
@@ -29,7 +34,13 @@ class TokenPermission(RolePermission):
         return True
 
 
-def token_requires(perm: str) -> type[TokenPermission]:
-    """Return a DRF permission class: the token's creator must hold ``perm``, and the scope cover the method."""
+def token_requires(perm: str, *, methods: tuple[str, ...] | None = None) -> type[TokenPermission]:
+    """Return a DRF permission class: the token's creator must hold ``perm``, and the scope cover the method.
+
+    With ``methods``, it applies to those methods only: a view that reads with
+    one permission and writes with another declares both.
+    """
     permission_get(perm)  # an unknown name is a programming error
-    return type(f"TokenRequires({perm})", (TokenPermission,), {"perm": perm})
+    suffix = f" on {', '.join(methods)}" if methods else ""
+    attributes = {"perm": perm, "methods": frozenset(methods) if methods else None}
+    return type(f"TokenRequires({perm}{suffix})", (TokenPermission,), attributes)

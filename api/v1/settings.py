@@ -140,9 +140,7 @@ def _current() -> dict:
 
 
 class SecuritySettingsView(V1View):
-    def get_permissions(self):
-        perm = "security.view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "security.edit"
-        return [token_requires(perm)()]
+    permission_classes = [token_requires("security.view"), token_requires("security.edit", methods=("PATCH",))]
 
     @operation(summary="Read the security settings", responses={200: SecuritySettingsSerializer})
     def get(self, request):

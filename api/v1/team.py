@@ -94,8 +94,7 @@ class TeamFiltersSerializer(serializers.Serializer):
 
 
 class MemberListView(V1View):
-    def get_permissions(self):
-        return [token_requires("team.view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "team.manage")()]
+    permission_classes = [token_requires("team.view"), token_requires("team.manage", methods=("POST",))]
 
     @operation(
         operation_id="v1_team_members_list",
@@ -130,8 +129,7 @@ class MemberListView(V1View):
 
 
 class MemberDetailView(V1View):
-    def get_permissions(self):
-        return [token_requires("team.view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "team.manage")()]
+    permission_classes = [token_requires("team.view"), token_requires("team.manage", methods=("PATCH",))]
 
     @operation(summary="Read a team member", responses={200: MemberSerializer}, errors=(404,))
     def get(self, request, pk: int):
