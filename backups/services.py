@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime, time
+from datetime import datetime, time
 from importlib import metadata
 from pathlib import Path
 
@@ -64,8 +64,6 @@ class FullPrecisionEncoder(DjangoJSONEncoder):
 
     def default(self, o):
         if isinstance(o, datetime | time):
-            return o.isoformat()
-        if isinstance(o, date):
             return o.isoformat()
         return super().default(o)
 
