@@ -84,9 +84,13 @@ _STEP_PAGES = {
 def required_step(request) -> str | None:
     """Return the step a signed-in member must finish before anything else opens."""
     user = request.user
-    # A verified session has a device (django-otp found it): no lookup needed.
+    # A verified session has a device (django-otp found it): no lookup needed. Nor for a
+    # member loaded by accounts.backends.MemberBackend, which knows it already.
     if not user.is_verified():
-        if selectors.two_factor_enabled(user):
+        two_factor_on = getattr(user, "two_factor_on", None)
+        if two_factor_on is None:
+            two_factor_on = selectors.two_factor_enabled(user)
+        if two_factor_on:
             return "second_step"
         enrolment_required, grace_days_left = selectors.two_factor_enrolment_due(user)
         if enrolment_required:

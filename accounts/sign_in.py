@@ -31,7 +31,11 @@ def password_step_passed(request, user: User, password: str) -> bool:
     """
     compliant = selectors.password_compliance_evaluate(user=user, password=password)
     change_password = selectors.password_change_needed(user, password_compliant=compliant)
-    if not selectors.two_factor_enabled(user):
+    # accounts.backends.MemberBackend loaded the answer with the member; other backends did not.
+    two_factor_on = getattr(user, "two_factor_on", None)
+    if two_factor_on is None:
+        two_factor_on = selectors.two_factor_enabled(user)
+    if not two_factor_on:
         complete(request, user, backend=user.backend, compliant=compliant, change_password=change_password)
         return True
     request.session.cycle_key()

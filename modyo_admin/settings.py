@@ -313,7 +313,8 @@ SETTINGS_CACHE_SECONDS = env_int("SETTINGS_CACHE_SECONDS", 5)
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend that also loads whether the member has an authenticator.
+    "accounts.backends.MemberBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -492,6 +493,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Our own auth.signed_in event records each sign-in (who, when, from where): no second row in axes' AccessLog.
+AXES_DISABLE_ACCESS_LOG = True
 # The lockout ends when the locked-out page says, however often someone retries.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "activity.context.client_ip"

@@ -84,7 +84,7 @@ def force_sign_in(client, user: User):
     """
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.MemberBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session_state.start(session)
     session.save()

@@ -349,7 +349,7 @@ def _client_for(actor: str, world) -> Client:
         session = client.session
         session[sign_in.PENDING] = {
             "user_id": world.users[TWO_STEP].pk,
-            "backend": "django.contrib.auth.backends.ModelBackend",
+            "backend": "accounts.backends.MemberBackend",
             "compliant": True,
             "change_password": False,
             "since": timezone.now().timestamp(),

@@ -82,8 +82,8 @@ def password_change_require(*, acting_user: User, user: User | None = None) -> i
     return count
 
 
-def _password_compliance_store(*, user: User, compliant: bool) -> None:
-    policy = password_policy_get()
+def _password_compliance_store(*, user: User, compliant: bool, policy: PasswordPolicy | None = None) -> None:
+    policy = policy or password_policy_get()
     if user.password_policy_version != policy.version or user.password_compliant != compliant:
         User.objects.filter(pk=user.pk).update(password_policy_version=policy.version, password_compliant=compliant)
         user.password_policy_version, user.password_compliant = policy.version, compliant

@@ -13,6 +13,7 @@ from ..models import (
     User,
     UserSession,
 )
+from ..selectors import password_policy_get
 from ._base import _authorize_member_change, _session_store, user_sessions_end
 from .passwords import _password_compliance_store
 from .rate_limits import sign_in_failure_count
@@ -20,11 +21,14 @@ from .two_factor import second_step_passed_record
 
 
 def user_session_register(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> UserSession:
-    session, _ = UserSession.objects.update_or_create(
+    """Record the session a sign-in just opened: its key is new (``login()`` rotates it), so one INSERT."""
+    return UserSession.objects.create(
+        user=user,
         session_key=session_key,
-        defaults={"user": user, "ip_address": ip_address, "user_agent": user_agent[:512], "created_at": timezone.now()},
+        ip_address=ip_address,
+        user_agent=user_agent[:512],
+        created_at=timezone.now(),
     )
-    return session
 
 
 def sign_in_record(
@@ -40,8 +44,10 @@ def sign_in_record(
 
     ``second_step`` is None (password only), AUTHENTICATOR_APP or RECOVERY_CODE.
     """
+    # The cached policy, read before the transaction (inside one, the read would go to the database).
+    policy = password_policy_get()
     with transaction.atomic():
-        _password_compliance_store(user=user, compliant=password_compliant)
+        _password_compliance_store(user=user, compliant=password_compliant, policy=policy)
         user_session_register(user=user, session_key=session_key, ip_address=ip_address, user_agent=user_agent)
         second_step_passed_record(
             user=user,
