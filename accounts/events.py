@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from activity.registry import register
+from activity.wording import describe
+
+from .roles import Role
 
 register("auth.signed_in", "Signed in", "{actor} signed in", target="user", weight=30)
 register("auth.sign_in_failed", "Sign-in failed", "Failed sign-in as {target}", target="user", anonymous=True, weight=6)
@@ -115,3 +118,72 @@ register(
     "settings.sessions.updated", "Session limits updated", "{actor} changed the session limits", target="signinpolicy"
 )
 register("session.revoked", "Session signed out", "{actor} signed out sessions of {target}", target="user")
+
+# What these events' targets and changed fields are called on the activity pages.
+describe(
+    "user",
+    name="member",
+    fields={
+        "role": "role",
+        "email": "email",
+        "full_name": "name",
+        "is_active": "active",
+        "expires_at": "invitation expires",
+        "must_change_password": "must change password",
+        "links_voided": "invitation links voided",
+        "via": "how",
+        "session": "session",
+        "devices_removed": "authenticators removed",
+        "recovery_codes_left": "recovery codes left",
+        "attempts_cleared": "failed attempts cleared",
+        "cooloff_minutes": "locked for (minutes)",
+        "password_compliant": "password meets the policy",
+        "second_step": "second step",
+        "reason": "reason",
+    },
+    values={"role": dict(Role.choices)},
+)
+describe(
+    "passwordpolicy",
+    name="password policy",
+    fields={
+        "min_length": "minimum length",
+        "require_lowercase": "require a lowercase letter",
+        "require_uppercase": "require an uppercase letter",
+        "require_special": "require a special character",
+        "reject_common": "reject common passwords",
+        "reject_similar": "reject passwords like the name or email",
+        "reject_guessable": "reject easily guessed passwords",
+        "min_strength": "minimum strength",
+        "history_count": "earlier passwords refused",
+        "force_change_if_noncompliant": "require a change when a password falls short",
+        "version": "policy version",
+    },
+)
+describe(
+    "signinpolicy",
+    name="sign-in policy",
+    fields={
+        "two_factor_required": "two-step authentication required",
+        "two_factor_grace_days": "days to set up two-step authentication",
+        "two_factor_enforced_at": "two-step authentication required since",
+        "lockout_failure_limit": "failed sign-ins before a lockout",
+        "lockout_cooloff_minutes": "lockout length (minutes)",
+        "failed_sign_ins_per_ip": "failed sign-ins per IP address",
+        "reset_requests_per_address": "reset requests per email address",
+        "reset_requests_per_ip": "reset requests per IP address",
+        "session_absolute_minutes": "session lifetime (minutes)",
+        "session_idle_minutes": "inactivity timeout (minutes)",
+    },
+)
+describe("setup", name="first-run setup", fields={"earlier_links_voided": "earlier links voided"})
+describe("ip_address", name="IP address")
+describe(
+    fields={
+        "sessions_ended": "sessions ended",
+        "ip_address": "IP address",
+        "limit": "limit",
+        "allowed": "allowed",
+        "window_seconds": "period (seconds)",
+    }
+)

@@ -31,6 +31,13 @@ class FilterDateField(forms.DateField):
             )
 
 
+class ActionField(forms.ChoiceField):
+    """An event type: the menu offers the types people look for, and any registered name is accepted."""
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or value in {event_type.name for event_type in registry.all_types()}
+
+
 class EventFilterForm(forms.Form):
     """The activity page's filters. Dates are days in the browser's time zone (``tz``)."""
 
@@ -43,7 +50,7 @@ class EventFilterForm(forms.Form):
         ),
     )
     group = forms.ChoiceField(required=False, label="Action group")
-    action = forms.ChoiceField(required=False)
+    action = ActionField(required=False)
     target_type = forms.CharField(required=False, max_length=100, label="Target type", help_text="For example: user.")
     target_id = forms.CharField(required=False, max_length=100, label="Target id")
     date_from = FilterDateField(label="From")
@@ -58,6 +65,8 @@ class EventFilterForm(forms.Form):
         self.fields["group"].choices = [("", "Any group")] + [(g, g) for g in registry.groups()]
         grouped: dict[str, list[tuple[str, str]]] = {}
         for event_type in types:
+            if not event_type.offered and event_type.name != self.data.get("action"):
+                continue  # a link or the API may still name it, and then the menu shows it chosen
             grouped.setdefault(event_type.group, []).append(
                 (event_type.name, f"{event_type.label} ({event_type.name})")
             )

@@ -8,7 +8,9 @@ A type may also say what its events are about, so that code here can make
 realistic fake events without knowing any other app: ``target`` is the model
 name its events target (the user model's name, ``"user"``, for events about a user),
 ``anonymous`` marks events recorded for someone not signed in, and ``weight``
-is how common the type is relative to others (0: never made up).
+is how common the type is relative to others (0: never made up). ``offered=False``
+leaves a type out of the activity page's action menu (such as the benchmarks'
+fake events); a filter naming it still works.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class EventType:
     target: str = ""
     anonymous: bool = False
     weight: int = 1
+    offered: bool = True
 
     @property
     def group(self) -> str:
@@ -52,6 +55,7 @@ def register(
     target: str = "",
     anonymous: bool = False,
     weight: int = 1,
+    offered: bool = True,
 ) -> EventType:
     """Register an event type; registering a name twice is an error."""
     if name in _registry:
@@ -60,7 +64,9 @@ def register(
         raise ValueError(f"Event type names are lowercase dotted names such as 'activity.pruned', not {name!r}.")
     if weight < 0:
         raise ValueError(f"The weight of {name!r} is a count of 0 or more, not {weight}.")
-    event_type = EventType(name=name, label=label, template=template, target=target, anonymous=anonymous, weight=weight)
+    event_type = EventType(
+        name=name, label=label, template=template, target=target, anonymous=anonymous, weight=weight, offered=offered
+    )
     _registry[name] = event_type
     return event_type
 

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-import json
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from . import conf
-from .charts import per_day_svg
+from . import conf, wording
+from .charts import day_title, per_day_svg
 from .export import csv_lines, jsonl_lines
 from .forms import EventFilterForm
 from .models import Event
@@ -29,6 +29,8 @@ from .selectors import (
     retention_get,
     sealed_up_to,
 )
+from .services import chain_verification_record
+from .verification import chain_verify
 
 CHART_DEFAULT_DAYS = 90
 CHART_MAX_DAYS = 3660
@@ -64,9 +66,11 @@ def event_list_view(request):
         "is_first_page": not request.GET.get("after"),
         "query": _filter_query(request),
         "time_zone": time_zone,
-        "verification": chain_last_verification(),
+        "verification": _verification(chain_last_verification()),
         "retention": retention_get(),
     }
+    if page is not None:
+        context["chart"] = _inline_chart(request, form)
     return render(request, "activity/list.html", context, status=200 if page is not None else 400)
 
 
@@ -76,9 +80,7 @@ def _rows(events: list[Event], tz) -> list[dict]:
     sealed = sealed_up_to() if events else None
     rows = []
     for event in events:
-        target = event.target_type
-        if target and event.target_id:
-            target += f" #{event.target_id}"
+        event_type = event.event_type
         rows.append(
             {
                 "url": f"{detail}{event.sequence}/",
@@ -86,13 +88,40 @@ def _rows(events: list[Event], tz) -> list[dict]:
                 "when": event.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
                 "actor": event.actor_display,
                 "sentence": event.sentence,
-                "action": event.action,
-                "target": target or "—",
+                "changes": wording.change_summary(event.changes, event.target_type),
+                "label": event_type.label if event_type else event.action,
+                "target": wording.target_words(target_type=event.target_type, target_label=event.target_label),
                 "ip": event.ip_address or "—",
                 "sealed": sealed.covers(event.sequence),
             }
         )
     return rows
+
+
+def _verification(event: Event | None) -> dict | None:
+    """Return the newest verification's outcome in words for the integrity card."""
+    if event is None:
+        return None
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    return {
+        "event": event,
+        "intact": changes.get("result") == "intact",
+        "checked": changes.get("checked", 0),
+        "seal": changes.get("seal"),
+        "short_hash": (changes.get("seal_hash") or "")[:12],
+        "broken_at": changes.get("broken_at"),
+        "broken_seal": changes.get("broken_seal"),
+        "problem": changes.get("problem", ""),
+        "by": event.actor_display,
+    }
+
+
+@require_POST
+@permission_required("activity.view", raise_exception=True)
+def event_verify_view(request):
+    """Verify every event and seal, as `manage.py activity_verify` does, and record the outcome in the log."""
+    chain_verification_record(result=chain_verify(), actor=request.user)
+    return redirect(reverse("activity:list") + "#integrity")
 
 
 @require_safe
@@ -102,48 +131,28 @@ def event_detail_view(request, sequence: int):
         event = event_get(sequence)
     except Event.DoesNotExist:
         raise Http404("No event at this position; it may have been pruned.") from None
+    event_type = event.event_type
+    target = ""
+    if event.target_type or event.target_label:
+        kind = wording.target_name(event.target_type)
+        label = event.target_label
+        target = kind if not label or label.lower() == kind.lower() else f"{kind}: {label}" if kind else label
+        target = target[:1].upper() + target[1:]
+    about = ""
+    if event.target_type and event.target_id:
+        about = "?" + urlencode({"target_type": event.target_type, "target_id": event.target_id})
     return render(
         request,
         "activity/detail.html",
         {
-            "title": f"Event {event.sequence}",
+            "title": event_type.label if event_type else f"Event {event.sequence}",
             "event": event,
+            "target": target,
+            "about": about,
             "seal": event_seal(event),
-            "rows": change_rows(event.changes),
+            "rows": wording.change_rows(event.changes, event.target_type),
         },
     )
-
-
-def change_rows(changes) -> list[dict]:
-    """Return the event's changes as rows of field, before and after, for a side-by-side view.
-
-    Changes are ``{field: [before, after]}``, or ``{"before": {...}, "after": {...}}``;
-    any other value is a detail with no before.
-    """
-    if not isinstance(changes, dict):
-        return [{"field": "", "before": "", "after": _show(changes), "changed": True}]
-    if set(changes) >= {"before", "after"} and isinstance(changes["before"], dict):
-        before, after = changes["before"], changes["after"] or {}
-        names = sorted(set(before) | set(after))
-        pairs = [(name, before.get(name), after.get(name)) for name in names]
-    else:
-        pairs = []
-        for name, value in changes.items():
-            if isinstance(value, list) and len(value) == 2:
-                pairs.append((name, value[0], value[1]))
-            else:
-                pairs.append((name, None, value))
-    return [
-        {"field": name, "before": _show(old), "after": _show(new), "changed": old != new} for name, old, new in pairs
-    ]
-
-
-def _show(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _valid_filters(request) -> tuple[EventFilterForm, EventFilters | None]:
@@ -155,28 +164,57 @@ def _errors_text(form) -> str:
     return "\n".join(f"{field}: {message}" for field, messages in form.errors.items() for message in messages)
 
 
+class _ChartRangeTooLong(ValueError):
+    pass
+
+
+def _chart_days(request, form: EventFilterForm) -> tuple[str, list[tuple[date, int]]]:
+    """Return the chart's title and its (day, count) pairs: the chosen dates, or the last 90 days."""
+    tz = form.timezone
+    end = form.cleaned_data["date_to"] or timezone.now().astimezone(tz).date()
+    start = form.cleaned_data["date_from"] or end - timedelta(days=CHART_DEFAULT_DAYS - 1)
+    if (end - start).days >= CHART_MAX_DAYS:
+        raise _ChartRangeTooLong(f"Choose a date range of at most {CHART_MAX_DAYS} days for the chart.")
+    bounded = EventFilterForm(
+        {**request.GET.dict(), "date_from": start.isoformat(), "date_to": end.isoformat(), "tz": str(tz)}
+    )
+    bounded.is_valid()
+    days = events_per_day(bounded.filters(), start=start, end=end, tz=tz)
+    return f"Events per day, {start:%d %b %Y} to {end:%d %b %Y} ({tz})", days
+
+
+def _inline_chart(request, form: EventFilterForm) -> dict:
+    """Return the inline chart, each bar a link to its day's events, and the same counts as rows of a table."""
+    try:
+        title, days = _chart_days(request, form)
+    except _ChartRangeTooLong as error:
+        return {"error": str(error)}
+    query = request.GET.copy()
+    query.pop("after", None)
+    query["tz"] = str(form.timezone)
+
+    def link(day: date) -> str:
+        query["date_from"] = query["date_to"] = day.isoformat()
+        return "?" + query.urlencode()
+
+    return {
+        "svg": per_day_svg(days, title=title, link=link),
+        "title": title,
+        "days": [{"title": day_title(day, count), "url": link(day)} for day, count in days if count],
+    }
+
+
 @require_safe
 @permission_required("activity.view", raise_exception=True)
 def event_chart_view(request):
     form, filters = _valid_filters(request)
     if filters is None:
         return HttpResponse(_errors_text(form), status=400, content_type="text/plain; charset=utf-8")
-    tz = form.timezone
-    end = form.cleaned_data["date_to"] or timezone.now().astimezone(tz).date()
-    start = form.cleaned_data["date_from"] or end - timedelta(days=CHART_DEFAULT_DAYS - 1)
-    if (end - start).days >= CHART_MAX_DAYS:
-        return HttpResponse(
-            f"Choose a date range of at most {CHART_MAX_DAYS} days for the chart.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    bounded = EventFilterForm(
-        {**request.GET.dict(), "date_from": start.isoformat(), "date_to": end.isoformat(), "tz": str(tz)}
-    )
-    bounded.is_valid()
-    days = events_per_day(bounded.filters(), start=start, end=end, tz=tz)
-    svg = per_day_svg(days, title=f"Events per day, {start:%d %b %Y} to {end:%d %b %Y} ({tz})")
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    try:
+        title, days = _chart_days(request, form)
+    except _ChartRangeTooLong as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(per_day_svg(days, title=title), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response
 

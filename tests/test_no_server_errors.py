@@ -133,6 +133,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "activity:chart": FILTERS,
     "activity:export_csv": FILTERS,
     "activity:export_jsonl": FILTERS,
+    "activity:verify": (),
     # Security checkup (issue 15): the page, the review sign-off, dormant accounts
     "checkup:checkup": (),
     "activity_review_sign_off": ("note", "filters"),

@@ -42,6 +42,8 @@ EXEMPT = {
     # Writing content is not access or security; deleting it asks (content.delete).
     "content:list": "creating a content entry",
     "content:edit": "editing a content entry",
+    # Verifying the activity log reads it and records that it was checked: it grants and changes nothing else.
+    "activity:verify": "verifying the activity log's integrity",
     # Revoking one's own API token only removes access; another member's token asks first (tests/api/).
     "api:token_revoke": "revoking one's own API token",
     # The admin API refuses sessions (401): a token proved a recent authentication when it was created.

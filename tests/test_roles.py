@@ -95,6 +95,7 @@ ROLE_TABLE = [
     Row("activity:chart", staff(OK, FORBIDDEN)),
     Row("activity:export_csv", staff(OK, FORBIDDEN)),
     Row("activity:export_jsonl", staff(OK, FORBIDDEN)),
+    Row("activity:verify", staff(redirect("/activity/"), FORBIDDEN), method="post"),
     # Security checkup (issue 15): the page, the review sign-off, dormant accounts
     Row("checkup:checkup", staff(OK, FORBIDDEN)),
     # Nothing is sealed in this world, so the sign-off is refused with a message on the page it returns to.

@@ -33,6 +33,12 @@ EVENT_CASES = [
     ),
     EventCase("activity_prune", "activity.pruned", _prune, command=True, setup=_old_events),
     EventCase(
+        "activity:verify",
+        "activity.verified",
+        lambda client, world: client.post("/activity/verify/"),
+        as_role="auditor",
+    ),
+    EventCase(
         "activity_seed",
         "activity.seeded",
         lambda client, world: call_command("activity_seed", "--count", "20", "--actors", "3"),

@@ -10,7 +10,7 @@ import time_machine
 from django.test import override_settings
 
 from activity import context
-from activity.models import Event
+from activity.models import Event, Seal
 from activity.selectors import Cursor, EventFilters, event_page, events_filtered
 from activity.services import event_record
 from tests.conftest import force_sign_in, sign_in
@@ -327,3 +327,73 @@ def test_out_of_range_dates_get_a_clear_400(client, auditor, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "Enter a date from 1970-01-01 to 9999-12-30" in response.content.decode()
+
+
+def test_verify_integrity_from_the_page_shows_an_intact_chain_and_its_head(client, auditor):
+    from tests.activity.tampering import record, seal
+
+    record(3, label="page")
+    seal()
+    head = Seal.objects.order_by("-number").first()
+    force_sign_in(client, auditor)
+    response = client.post("/activity/verify/")
+    assert response.status_code == 302
+    assert response.url == "/activity/#integrity"
+    verified = Event.objects.get(action="activity.verified")
+    assert verified.actor == auditor
+    assert verified.changes["result"] == "intact"
+    card = _integrity_card(client)
+    assert "Intact." in card
+    assert "3 events checked" in card
+    assert f"seal {head.number}, hash <code" in card
+    assert f"{head.hash[:12]}…" in card
+    assert "auditor@example.com" in card
+
+
+def test_verify_integrity_from_the_page_says_where_a_tampered_log_broke(client, auditor):
+    from tests.activity.tampering import raw, record, seal
+
+    events = record(4, label="page")
+    seal()
+    raw("UPDATE {events} SET target_label = %s WHERE sequence = %s", ["forged", events[2].sequence])
+    force_sign_in(client, auditor)
+    client.post("/activity/verify/")
+    card = _integrity_card(client)
+    assert "Broken" in card
+    assert f'event <a href="/activity/{events[2].sequence}/">{events[2].sequence}</a>' in card
+    assert "changed" in card
+    assert Event.objects.get(action="activity.verified").changes["result"] == "broken"
+
+
+def test_verify_integrity_is_a_post_with_a_csrf_token(client, auditor, member):
+    from django.test import Client
+
+    force_sign_in(client, auditor)
+    assert client.get("/activity/verify/").status_code == 405
+    form = client.get("/activity/").content.decode().split('action="/activity/verify/"', 1)[1].split("</form>")[0]
+    assert 'name="csrfmiddlewaretoken"' in form and "Verify integrity" in form
+    strict = Client(enforce_csrf_checks=True)
+    force_sign_in(strict, auditor)
+    assert strict.post("/activity/verify/").status_code == 403
+    assert not Event.objects.filter(action="activity.verified").exists()
+
+
+def _integrity_card(client) -> str:
+    body = client.get("/activity/").content.decode()
+    return body.split('id="integrity"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_action_menu_leaves_out_the_benchmarks_fake_events_which_stay_filterable(client, auditor):
+    seeded = event_record(action="activity.seeded", target_type="activity_log", target_label="20 fake events")
+    event_record(action="member.invited", target_type="user", target_label="someone@example.com")
+    force_sign_in(client, auditor)
+    page = client.get("/activity/")
+    menu = page.content.decode().split('name="action"', 1)[1].split("</select>", 1)[0]
+    assert 'value="activity.seeded"' not in menu
+    assert 'value="activity.verified"' in menu and 'value="member.invited"' in menu
+    filtered = client.get("/activity/", {"action": "activity.seeded"})
+    assert filtered.status_code == 200
+    assert [e.sequence for e in filtered.context["page"].events] == [seeded.sequence]
+    text = b"".join(client.get("/activity/export.csv", {"action": "activity.seeded"}).streaming_content).decode()
+    assert len(text.strip().splitlines()) == 2
+    assert client.get("/activity/", {"action": "no.such_type"}).status_code == 400
