@@ -17,8 +17,8 @@ from singletons.services import singleton_update
 from .. import conf
 from ..models import MAX_DORMANCY_DAYS, MIN_DORMANCY_DAYS, SignInPolicy, User
 from ..selectors import dormant_members
-from ..signals import member_deactivated
-from ._base import _ensure_not_last_owner, _lock, _lock_with_owners, user_sessions_end
+from ._base import _ensure_not_last_owner, _lock, _lock_with_owners
+from .members import member_access_end
 
 
 @transaction.atomic
@@ -102,12 +102,7 @@ def _dormant_member_deactivate(*, user: User, days: int, cutoff: datetime) -> bo
     if not user.is_active or user.dormancy_exempt or last_sign_in is None or last_sign_in >= cutoff:
         return False
     _ensure_not_last_owner(user, "The last active owner is never deactivated for dormancy.")
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    ended = user_sessions_end(user=user)
-    # Credentials other apps issued (API tokens) end with the account, as on any deactivation.
-    member_deactivated.send(sender=User, user=user, acting_user=None)
+    ended = member_access_end(user=user, acting_user=None)
     event_record(
         action="member.dormancy_deactivated",
         target=user,

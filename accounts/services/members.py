@@ -207,11 +207,7 @@ def member_deactivate(*, user: User, acting_user: User) -> User:
     if not user.is_active:
         return user
     _ensure_not_last_owner(user, "The last active owner cannot be deactivated.")
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    ended = user_sessions_end(user=user)
-    member_deactivated.send(sender=User, user=user, acting_user=acting_user)
+    ended = member_access_end(user=user, acting_user=acting_user)
     event_record(
         action="member.deactivated",
         actor=acting_user,
@@ -219,6 +215,20 @@ def member_deactivate(*, user: User, acting_user: User) -> User:
         changes={"is_active": [True, False], "sessions_ended": ended},
     )
     return user
+
+
+def member_access_end(*, user: User, acting_user: User | None) -> int:
+    """Deactivate ``user`` (locked by the caller): void pending invitations, end sessions and the credentials
+    other apps issued; return how many sessions ended. The caller records the event.
+
+    Every deactivation goes through here, by a person or by the dormancy rule.
+    """
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    ended = user_sessions_end(user=user)
+    member_deactivated.send(sender=User, user=user, acting_user=acting_user)
+    return ended
 
 
 @transaction.atomic
