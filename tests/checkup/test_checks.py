@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,7 +14,7 @@ from accounts.roles import Role
 from activity.sealing import seal_pending
 from activity.services import chain_verification_record, event_record, review_sign_off
 from activity.verification import chain_verify
-from checkup.registry import Status
+from checkup.registry import CheckContext, Status, check_get
 from security.models import CorsSettings, DeliveryKey, DeliverySettings
 from security.services import delivery_secret_rotate
 from tests.factories import make_user
@@ -377,3 +378,14 @@ def test_a_review_older_than_the_limit_fails(run_check, auditor, settings):
     result = run_check("activity.review_signed_off", now=timezone.now() + timedelta(days=31))
     assert result.status == Status.FAIL
     assert "31 days ago" in result.measured
+
+
+def test_https_through_the_trusted_proxy_counts(settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    transport = check_get("modyo_admin.transport").function
+    proxied = RequestFactory().get("/checkup/", HTTP_X_FORWARDED_PROTO="https")
+    assert transport(CheckContext.build(request=proxied)).status == Status.PASS
+    settings.SECURE_PROXY_SSL_HEADER = None  # a header from an untrusted client counts for nothing
+    assert transport(CheckContext.build(request=proxied)).status == Status.FAIL
