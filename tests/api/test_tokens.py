@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.roles import Role
+from activity.chain import canonical
 from activity.models import Event
 from activity.verification import chain_verify
 from api import services
@@ -181,3 +182,17 @@ def test_the_command_prints_a_token_once_that_works(owner):
 def test_the_command_refuses_what_the_role_refuses(auditor):
     with pytest.raises(CommandError, match="read tokens only"):
         call_command("api_token_create", "--email", auditor.email, "--name", "x", "--scope", "read-write")
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL's triggers refuse the UPDATE itself")
+def test_the_token_named_by_an_event_is_covered_by_its_hash(owner):
+    token_client(make_token(owner)).patch(
+        "/api/v1/settings/security/", {"sessions": {"session_idle_minutes": 30}}, format="json"
+    )
+    event = Event.objects.get(action="settings.sessions.updated")
+    assert b"credential" in canonical(event)
+    assert b"credential" not in canonical(Event.objects.get(action="api_token.created"))  # as events before it
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE activity_event SET credential = '' WHERE sequence = %s", [event.sequence])
+    result = chain_verify()
+    assert (result.ok, result.broken_at) == (False, event.sequence)
