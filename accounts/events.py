@@ -83,6 +83,14 @@ register(
     anonymous=True,
 )
 register("auth.unlocked", "Unlocked", "{actor} unlocked sign-in for {target}", target="user")
+# One summary per lockout instead of an event per attempt it refused (the count is in its changes).
+register(
+    "auth.lockout_ended",
+    "Lockout ended",
+    "The lockout of sign-in as {target} ended; the attempts it refused are counted",
+    target="user",
+    anonymous=True,
+)
 register(
     "auth.rate_limited",
     "Rate limited",

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from datetime import timedelta
+
 from axes.utils import reset as axes_reset
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
+from activity.context import client_ip
 from activity.services import event_record
 
 from ..emails import email_canonical, email_or_label
 from ..models import User
 from ..roles import can_manage_role
 from ..selectors import lockout_active_for_request, lockout_cooloff, lockout_failure_limit
+
+# How long after a lockout's end the count of its refused attempts waits for the next attempt to record it.
+REFUSED_COUNT_KEPT = timedelta(days=1)
+logger = logging.getLogger(__name__)
 
 
 class LockedOut(Exception):
@@ -92,4 +102,54 @@ def locked_out_record(*, request, email: str) -> None:
         target_id=str(user.pk) if user else "",
         target_label=email_or_label(email),
         changes={"cooloff_minutes": int(lockout_cooloff().total_seconds() // 60)},
+    )
+
+
+# Attempts during a lockout: counted, and recorded as one summary once it is over ------------
+
+
+def _refused_key(email: str, ip_address: str | None) -> str:
+    # What django-axes locks: the canonical email (or its fixed label) from one address; hashed, never stored as typed.
+    digest = hashlib.sha256(f"{email_or_label(email)}\n{ip_address or ''}".encode()).hexdigest()
+    return f"accounts.lockout.refused:{digest}"
+
+
+def locked_attempt_count(*, request, email: str) -> None:
+    """Count a sign-in attempt refused during an active lockout, instead of recording an event for each.
+
+    A lockout is recorded once when it starts (``auth.locked_out``) and once
+    when it is over (``auth.lockout_ended``, with how many attempts it refused):
+    an attacker hammering a locked account adds nothing to the log but a count.
+    """
+    key = _refused_key(email, client_ip(request))
+    timeout = int((lockout_cooloff() + REFUSED_COUNT_KEPT).total_seconds())
+    try:
+        cache.add(key, 0, timeout)
+        cache.incr(key)
+    except Exception:
+        logger.warning("Cache unavailable; an attempt refused during a lockout was not counted.", exc_info=True)
+
+
+def lockout_summary_record(*, email: str, ip_address: str | None) -> None:
+    """Record how many attempts a lockout refused, if one of ``email`` from ``ip_address`` is over and unrecorded.
+
+    Called by the next attempt from that address (refused or not, signed in or
+    not), which can only come once the lockout has ended. The count is taken
+    from the cache and removed in one step, so that two attempts record it once.
+    """
+    key = _refused_key(email, ip_address)
+    try:
+        refused = cache.get(key)
+        if not refused or not cache.delete(key):
+            return
+    except Exception:
+        logger.warning("Cache unavailable; the count of attempts refused during a lockout is not recorded.")
+        return
+    user = User.objects.filter(email=email_canonical(email)).first()
+    event_record(
+        action="auth.lockout_ended",
+        target_type="user",
+        target_id=str(user.pk) if user else "",
+        target_label=email_or_label(email),
+        changes={"attempts_refused": int(refused)},
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activity.context import client_ip
 from activity.services import event_record
 
 from ..emails import email_canonical, email_or_label
@@ -15,6 +16,7 @@ from ..models import (
 )
 from ..selectors import password_policy_get
 from ._base import _authorize_member_change, _session_store, user_sessions_end
+from .lockout import locked_attempt_count, lockout_summary_record
 from .passwords import _password_compliance_store
 from .rate_limits import sign_in_failure_count
 from .two_factor import second_step_passed_record
@@ -44,6 +46,7 @@ def sign_in_record(
 
     ``second_step`` is None (password only), AUTHENTICATOR_APP or RECOVERY_CODE.
     """
+    lockout_summary_record(email=user.email, ip_address=ip_address)
     # The cached policy, read before the transaction (inside one, the read would go to the database).
     policy = password_policy_get()
     with transaction.atomic():
@@ -57,8 +60,18 @@ def sign_in_record(
 
 
 def sign_in_failure_record(*, email: str, request=None) -> None:
-    """Record a failed sign-in for whatever email was typed (known or not), and count it against the address."""
+    """Record a failed sign-in for whatever email was typed (known or not), and count it against the address.
+
+    An attempt that django-axes refused because the lockout is active (it did
+    not count it: no ``axes_failures_since_start``) is counted instead of
+    recorded; the lockout's end records the count (``lockout_summary_record``).
+    """
     sign_in_failure_count(request=request)
+    if getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", None) is None:
+        locked_attempt_count(request=request, email=email)
+        return
+    if request is not None:
+        lockout_summary_record(email=email, ip_address=client_ip(request))
     user = User.objects.filter(email=email_canonical(email)).first()
     event_record(
         action="auth.sign_in_failed",
