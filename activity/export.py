@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator
 
@@ -13,9 +14,9 @@ from .selectors import EXPORT_COLUMNS
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+# Rows per chunk of the streamed response: one chunk per row costs a trip through
+# the response machinery (and a write to the socket) for every row.
+CHUNK_ROWS = 500
 
 
 def _cell(value) -> str:
@@ -28,12 +29,32 @@ def _cell(value) -> str:
 
 
 def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        yield writer.writerow([_cell(row[name]) for name in EXPORT_COLUMNS])
+    """Yield the CSV export: the header, then the rows in chunks of ``CHUNK_ROWS`` lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([_cell(row[name]) for name in EXPORT_COLUMNS])
+        if n % CHUNK_ROWS == 0:
+            yield _drain(buffer)
+    if buffer.tell():
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def jsonl_lines(rows: Iterable[dict]) -> Iterator[str]:
+    """Yield the JSON Lines export in chunks of ``CHUNK_ROWS`` lines."""
+    lines = []
     for row in rows:
-        yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+        lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        if len(lines) == CHUNK_ROWS:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
