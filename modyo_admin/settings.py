@@ -547,9 +547,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# CORS applies to the public API only; the allowed origins are a security
-# setting kept in the database (see security/cors.py).
-CORS_URLS_REGEX = r"^/api/.*$"
+# CORS applies to what sites call only: the content API and delivery-token issuing. The admin
+# API (/api/v1/), its schema and docs never answer another origin (security.E004). The allowed
+# origins are a security setting kept in the database (see security/cors.py).
+CORS_URLS_REGEX = r"^/api/(content/|delivery/token$)"
 # Credentials (the session cookie that /api/delivery/token needs) are allowed
 # only to listed origins: an unlisted origin gets no CORS header at all.
 CORS_ALLOW_CREDENTIALS = True

@@ -61,16 +61,20 @@ def check_cors_middleware(app_configs, **kwargs):
     return []
 
 
+# Admin pages and the admin API: no other origin may ever read them.
+ADMIN_PATHS = ("/", "/login/", "/settings/security/", "/team/", "/api/v1/", "/api/schema/", "/api/docs/")
+
+
 @register(Tags.security)
 def check_cors_urls(app_configs, **kwargs):
     pattern = cors_conf.CORS_URLS_REGEX
-    if not re.match(pattern, "/api/content/entries/") or any(
-        re.match(pattern, path) for path in ("/", "/login/", "/settings/security/", "/team/")
-    ):
+    if not re.match(pattern, "/api/content/entries/") or any(re.match(pattern, path) for path in ADMIN_PATHS):
         return [
             Error(
-                f"CORS_URLS_REGEX ({pattern!r}) must match the public API (/api/) and nothing else.",
-                hint=r'Set CORS_URLS_REGEX = r"^/api/.*$": CORS headers on admin pages would expose them.',
+                f"CORS_URLS_REGEX ({pattern!r}) must match the public API (/api/content/, /api/delivery/token) "
+                "and nothing else.",
+                hint=r'Set CORS_URLS_REGEX = r"^/api/(content/|delivery/token$)": CORS headers on admin pages '
+                "or the admin API would expose them to the sites.",
                 id="security.E004",
             )
         ]

@@ -175,3 +175,25 @@ def test_e004_host_prefixed_cookie_that_browsers_would_refuse(settings, changes)
     for name, value in changes.items():
         setattr(settings, name, value)
     assert ids(hosts.check_host_prefixed_cookies(None)) == ["modyo_admin.E004"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/schema/", "/api/docs/"])
+def test_the_admin_api_and_its_docs_never_carry_cors_headers(separated, entry_and_token, owner, path):
+    # A listed origin is a site's: it may read the content API and ask for a delivery token, never the admin's API.
+    client = force_sign_in(Client(), owner)
+    for response in (
+        client.get(path, secure=True, HTTP_HOST=ADMIN, HTTP_ORIGIN=ORIGIN),
+        client.options(
+            path, secure=True, HTTP_HOST=ADMIN, HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+        ),
+    ):
+        assert not [name for name in response.headers if name.lower().startswith("access-control-")], path
+
+
+@pytest.mark.django_db
+def test_a_listed_origin_still_gets_cors_on_the_content_api_and_token(separated, entry_and_token, owner):
+    client = force_sign_in(Client(), owner)
+    for path, host in (("/api/content/entries/", DELIVERY), ("/api/delivery/token", ADMIN)):
+        response = client.get(path, secure=True, HTTP_HOST=host, HTTP_ORIGIN=ORIGIN)
+        assert response["Access-Control-Allow-Origin"] == ORIGIN

@@ -56,7 +56,7 @@ def test_e003_cors_middleware_after_common_middleware(settings):
     assert ids(checks.check_cors_middleware(None)) == ["security.E003"]
 
 
-@pytest.mark.parametrize("pattern", [r"^.*$", r"^/settings/.*$", r"^/apiv2/.*$"])
+@pytest.mark.parametrize("pattern", [r"^.*$", r"^/settings/.*$", r"^/apiv2/.*$", r"^/api/.*$"])
 def test_e004_cors_urls_beyond_the_api(settings, pattern):
     settings.CORS_URLS_REGEX = pattern
     assert ids(checks.check_cors_urls(None)) == ["security.E004"]
