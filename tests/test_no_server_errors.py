@@ -162,6 +162,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "api_v1:member_unlock": (),
     "api_v1:tokens": (),
     "api_v1:token": (),
+    "api_v1:not_found": (),
 }
 # Keys any request may carry: where to go next, the second POST of an action that asks first
 # (accounts.team_views._confirmation), the CSRF token, and a key no form knows.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from ..authentication import ApiTokenAuthentication
 from ..exceptions import PROBLEM_CONTENT_TYPE, problem_exception_handler
+from ..permissions import token_requires
 from ..throttling import TokenRateThrottle
 
 
@@ -85,3 +87,16 @@ class V1View(APIView):
         self.perform_authentication(request)
         self.check_throttles(request)
         self.check_permissions(request)
+
+
+class NotFoundView(V1View):
+    """Answer a path under /api/v1/ that names no endpoint (``/tokens/abc/``) as a problem, like any other 404."""
+
+    # Any valid token may learn that a path does not exist; without one the answer is 401, as everywhere here.
+    permission_classes = [token_requires("profile.view")]
+    schema = None  # not an operation
+
+    def _not_found(self, request, *args, **kwargs):
+        raise NotFound("No endpoint of the admin API has this path; see /api/docs/.")
+
+    get = post = put = patch = delete = head = options = _not_found

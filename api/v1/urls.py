@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 
-from . import activity, settings, team, tokens
+from . import activity, base, settings, team, tokens
 
 app_name = "api_v1"
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("team/members/<int:pk>/unlock", _view(team.UnlockView), name="member_unlock"),
     path("tokens/", _view(tokens.TokenListView), name="tokens"),
     path("tokens/<int:pk>/", _view(tokens.TokenDetailView), name="token"),
+    # Last: any other path under /api/v1/ is a problem+json 404, not the site's HTML page.
+    re_path(r"^.*$", _view(base.NotFoundView), name="not_found"),
 ]

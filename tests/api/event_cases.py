@@ -124,4 +124,5 @@ READ_ONLY = {
     "api_v1:activity_export": "GET only: an export changes nothing.",
     "api_v1:activity_verify": "GET only: checks the log and reports, recording nothing (the command records).",
     "api_v1:tokens": "GET only: lists tokens.",
+    "api_v1:not_found": "Any other path under /api/v1/: a 404, whatever the method.",
 }

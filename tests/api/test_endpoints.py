@@ -297,3 +297,16 @@ def test_an_invitation_to_something_that_is_no_email_address_is_refused_by_the_s
     # The web form checked it, the service did not: schemathesis invited "0" through the API.
     body = _problem(api.post("/api/v1/team/members/", {"email": email, "role": "member"}, format="json"), 400)
     assert body["errors"] == {"email": ["Enter a valid email address."]}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/tokens/abc/", "/api/v1/team/members/null,null/", "/api/v1/nothing", "/api/v1/"]
+)
+def test_a_path_that_names_no_endpoint_is_a_404_problem(api, path):
+    assert _problem(api.delete(path), 404)["code"] == "not_found"
+
+
+def test_a_path_that_names_no_endpoint_asks_for_a_token_first(db):
+    from rest_framework.test import APIClient
+
+    _problem(APIClient().get("/api/v1/nothing"), 401)

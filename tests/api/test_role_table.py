@@ -55,6 +55,8 @@ TABLE = [
     Row("api_v1:member_unlock", "post", MANAGERS, target="member"),
     Row("api_v1:tokens", "get", STAFF),
     Row("api_v1:token", "delete", STAFF, ok=204, target="token"),
+    # Any path under /api/v1/ that names no endpoint: 404 for any token (401 without one).
+    Row("api_v1:not_found", "get", set(Role.values), ok=404),
 ]
 
 
