@@ -381,3 +381,85 @@ def test_an_auditor_filters_the_log_opens_a_change_and_exports_it(people, tmp_pa
     rows = list(csv.DictReader(io.StringIO(exported.read_text())))
     assert [row["action"] for row in rows] == ["member.role_changed"]
     ada.screenshot("08-activity")
+
+
+# 9 -----------------------------------------------------------------------------------------------------
+
+
+def test_a_token_made_on_the_page_reads_the_log_from_a_script_until_it_is_revoked(people, live_server):
+    import requests
+    from selenium.webdriver.common.by import By
+
+    admin = make_user(email="alex@example.com", role=Role.ADMIN, full_name="Alex Admin")
+
+    alex = people("alex")
+    sign_in(alex, admin.email)
+    alex.open("/profile/", heading="Profile")
+    alex.follow("API tokens", then="API tokens")
+    alex.fill("Name", "SIEM export")
+    alex.tick("Read")
+    alex.press("Create token", then="API tokens")
+    token = alex.driver.find_element(By.ID, "token-value").text
+    alex.sees("shown only this once")
+
+    activity = live_server.url + "/api/v1/activity/"
+    response = requests.get(activity, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 200, response.text
+    assert "api_token.created" in response.text
+
+    alex.open("/profile/api-tokens/", heading="API tokens")
+    alex.does_not_see(token)  # shown once only
+    alex.press_in("SIEM export", "Revoke", then="Are you sure?")
+    alex.press("Revoke token", then="API tokens")
+    response = requests.get(activity, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 401
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    alex.screenshot("09-api-token")
+
+
+# 10 ----------------------------------------------------------------------------------------------------
+
+
+def test_a_failing_checkup_leads_to_the_setting_that_fixes_it(people):
+    admin = make_user(email="alex@example.com", role=Role.ADMIN, full_name="Alex Admin")
+
+    alex = people("alex")
+    sign_in(alex, admin.email)
+    alex.follow("Security checkup", then="Security checkup")
+    row = "A strong password policy"
+    assert "Fail" in _row_text(alex, row)
+    alex.follow("Password policy", then="Security settings")
+    alex.fill("Refuse reuse of the last N passwords (0 = off)", "5")
+    alex.press("Save password policy", then="Security settings")
+
+    alex.open("/checkup/", heading="Security checkup")
+    assert "Pass" in _row_text(alex, row)
+    alex.screenshot("10-checkup")
+
+
+def _row_text(person: Person, heading: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return person.driver.find_element(By.XPATH, f"//tr[th[contains(normalize-space(), '{heading}')]]").text
+
+
+# 11 ----------------------------------------------------------------------------------------------------
+
+
+def test_an_auditor_signs_off_a_review_and_the_log_shows_it(people):
+    from accounts import services as account_services
+
+    owner = make_user(email="olivia@example.com", role=Role.OWNER, full_name="Olivia Owner")
+    auditor = make_user(email="ada@example.com", role=Role.AUDITOR, full_name="Ada Auditor")
+    account_services.member_name_update(user=owner, full_name="Olivia O.", acting_user=owner)
+
+    ada = people("ada")
+    sign_in(ada, auditor.email)
+    ada.open("/activity/", heading="Activity")
+    ada.sees("No review of the log has been signed off yet")
+    ada.fill("Note (optional)", "Monthly review: nothing unusual")
+    ada.press("Sign off review", then="Activity")
+    ada.sees("Reviewed up to event")
+    ada.sees("Monthly review: nothing unusual")
+    ada.sees("1 event newer than the last sign-off")  # the sign-off's own event
+    ada.screenshot("11-review-sign-off")
