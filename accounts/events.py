@@ -185,6 +185,16 @@ describe(
     },
 )
 describe("setup", name="first-run setup", fields={"earlier_links_voided": "earlier links voided"})
+# Dormant accounts (issue 15).
+describe(
+    "user",
+    fields={
+        "dormancy_exempt": "exempt from deactivation for dormancy",
+        "last_sign_in": "last sign-in",
+        "dormancy_days": "days allowed without signing in",
+    },
+)
+describe("signinpolicy", fields={"dormancy_days": "days without signing in before deactivation"})
 describe("ip_address", name="IP address")
 describe(
     fields={

@@ -64,3 +64,8 @@ describe(
     },
 )
 describe("retentionsetting", name="activity log retention", fields={"keep_days": "days to keep events"})
+# A review's sign-off (issue 15): the seal and hash are described above.
+describe(
+    "activity_log",
+    fields={"last_sequence": "reviewed up to event", "filters": "filters looked at", "note": "note"},
+)
