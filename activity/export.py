@@ -12,6 +12,7 @@ from .selectors import EXPORT_COLUMNS
 # Spreadsheet programs run a cell starting with one of these as a formula; a
 # target label is partly typed by strangers (failed sign-ins), so neutralise it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(_FORMULA_START)
 
 
 # Rows per chunk of the streamed response: one chunk per row costs a trip through
@@ -19,9 +20,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 500
 
 
-def _cell(value) -> str:
+def _cell(value):
+    # The common cases first: this runs for every cell of every row.
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _FORMULA_CHARS else value
     if value is None:
         return ""
+    if value.__class__ is int:
+        return value
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = str(value)

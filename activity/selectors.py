@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from singletons.selectors import singleton_get
@@ -184,13 +185,12 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
 
     ``order`` is ``"time"`` (newest first, as the pages) or ``"chain"`` (oldest first by sequence).
     """
-    events = events.annotate(seal_range=_seal_range())
     if order == "chain":
         events = events.order_by("sequence")
         last_sequence = None
         while True:
             batch = events if last_sequence is None else events.filter(sequence__gt=last_sequence)
-            rows = list(batch.values(*EXPORT_FIELDS, "seal_range")[:batch_size])
+            rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
             yield from _export_rows(rows)
             if len(rows) < batch_size:
                 return
@@ -199,21 +199,42 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
     cursor = None
     while True:
         batch = events if cursor is None else _after(events, cursor)
-        rows = list(batch.values(*EXPORT_FIELDS, "seal_range")[:batch_size])
+        rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
         yield from _export_rows(rows)
         if len(rows) < batch_size:
             return
         cursor = Cursor(rows[-1]["created_at"], rows[-1]["sequence"])
 
 
-def _seal_range():
-    """Return the number of the seal whose range reaches the event's id: the newest seal starting at or before it."""
-    covering = Seal.objects.filter(first_sequence__lte=OuterRef("sequence")).order_by("-first_sequence", "-number")
-    return Subquery(covering.values("number")[:1])
+def _seal_ranges(sequences: list[int]) -> dict[int, int | None]:
+    """Return, for each event id, the number of the newest seal starting at or before it (whose range reaches it).
+
+    Two queries for a whole batch of ids (rather than a subquery per row): the
+    seals that start between the one reaching the lowest id and the highest id.
+    """
+    if not sequences:
+        return {}
+    low, high = min(sequences), max(sequences)
+    seals = Seal.objects.filter(first_sequence__lte=high)
+    start = (
+        seals.filter(first_sequence__lte=low)
+        .order_by("-first_sequence", "-number")
+        .values_list("first_sequence", flat=True)
+        .first()
+    )
+    if start is not None:
+        seals = seals.filter(first_sequence__gte=start)
+    ordered = sorted(seals.values_list("first_sequence", "number"))
+    firsts = [first for first, _number in ordered]
+    ranges = {}
+    for sequence in sequences:
+        reached = bisect.bisect_right(firsts, sequence)
+        ranges[sequence] = ordered[reached - 1][1] if reached else None
+    return ranges
 
 
 def _export_rows(rows: list[dict]) -> Iterator[dict]:
-    seals = seal_numbers({row["sequence"]: row.pop("seal_range") for row in rows})
+    seals = seal_numbers(_seal_ranges([row["sequence"] for row in rows]))
     for row in rows:
         row = portable_values(row)
         row["seal"] = seals.get(row["sequence"])
