@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -98,6 +100,9 @@ _docs = SpectacularSwaggerSplitView.as_view(
 )
 
 
+# Swagger UI draws its icons as data: images from its own stylesheet; images cannot run code, so the
+# docs page (only) allows them. Scripts and styles stay 'self' only.
+@csp_update({"img-src": [SELF, "data:"]})
 @require_safe
 @permission_required("profile.view")
 def api_docs_view(request):
