@@ -23,6 +23,15 @@ def cors_process_cache_seconds() -> float:
     return float(getattr(settings, "SECURITY_CORS_PROCESS_CACHE_SECONDS", 1.0))
 
 
+def delivery_keys_process_cache_seconds() -> float:
+    """How long one process reuses its copy of the delivery keys before asking the shared cache for their version.
+
+    Other processes stop signing with a rotated key, and stop accepting a key
+    whose grace period was cut short, within this time; the rotating process at once.
+    """
+    return float(getattr(settings, "SECURITY_DELIVERY_KEYS_PROCESS_CACHE_SECONDS", 1.0))
+
+
 def cors_cache_timeout() -> int:
     """Seconds the shared cache keeps the allowed-origin set.
 

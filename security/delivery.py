@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from . import conf
+from .keyring import keyring
 from .models import DeliveryKey
-from .selectors import delivery_key_current, delivery_key_for_verification, delivery_settings_get
+from .selectors import delivery_settings_get
 
 ALGORITHM = "HS256"
 AUDIENCE = "content-delivery"
@@ -131,7 +132,7 @@ class DeliveryKeyMissing(Exception):
 @sensitive_variables("key")
 def delivery_token_issue(*, user) -> tuple[str, int]:
     """Return a delivery token for ``user`` and its lifetime in seconds. Records nothing."""
-    key = delivery_key_current()
+    key = keyring.get().current
     if key is None:
         raise DeliveryKeyMissing("No content delivery key has been generated yet; an administrator must generate one.")
     ttl = delivery_settings_get().token_ttl
@@ -146,7 +147,8 @@ def delivery_token_authenticate(token: str) -> tuple[Any, dict]:
     everywhere since the token was issued (the token's generation is still theirs).
     """
     now = timezone.now()
-    claims = token_decode(token, key_for_kid=lambda kid: delivery_key_for_verification(kid, now=now))
+    keys = keyring.get()
+    claims = token_decode(token, key_for_kid=lambda kid: keys.for_verification(kid, now=now))
     user = get_user_model().objects.filter(pk=_int_or_none(claims["sub"]), is_active=True).first()
     if user is None:
         raise InvalidDeliveryToken("The delivery token's user is unknown or deactivated.")

@@ -15,6 +15,7 @@ from singletons.services import singleton_lock, singleton_update
 
 from . import cors, delivery
 from .conf import MAX_GRACE_PERIOD, MAX_TOKEN_TTL, MIN_TOKEN_TTL
+from .keyring import keyring
 from .models import CorsSettings, DeliveryKey, DeliverySettings
 from .selectors import cors_settings_get, delivery_key_current
 
@@ -100,6 +101,9 @@ def delivery_secret_rotate(*, acting_user, grace_period: int = 0, replacing: boo
     new_key = DeliveryKey.objects.create(
         kid=delivery.kid_generate(), secret=delivery.secret_generate(), created_at=now, created_by=acting_user
     )
+    # This process reads the keys again at once; every process reloads them once this is committed.
+    keyring.forget()
+    transaction.on_commit(keyring.publish)
     event_record(
         action="settings.delivery_token.rotated",
         actor=acting_user,

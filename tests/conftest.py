@@ -12,6 +12,7 @@ from django.core.cache import cache
 from accounts import session_state
 from accounts.models import User, UserSession
 from accounts.roles import Role
+from security.keyring import keyring
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 # Property-based tests run few examples in the suite; HYPOTHESIS_PROFILE=ci asks for more.
@@ -28,8 +29,10 @@ def _fast_hasher_and_clean_cache(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    keyring.forget()
     yield
     cache.clear()
+    keyring.forget()
 
 
 @pytest.fixture
