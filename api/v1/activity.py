@@ -30,17 +30,15 @@ from .base import V1View, operation
 MAX_LIMIT = 500
 MAX_SEQUENCE = 2**63 - 1
 
+# The activity page's filters, described from its form so that the two never differ.
 FILTER_PARAMETERS = [
     OpenApiParameter(
         name,
         OpenApiTypes.DATE if name.startswith("date_") else OpenApiTypes.STR,
         OpenApiParameter.QUERY,
         description=str(field.help_text or field.label or name),
-        enum=[value for value, _label in field.choices if value and isinstance(_label, str)] or None
-        if name == "group"
-        else None,
     )
-    for name, field in EventFilterForm().fields.items()
+    for name, field in EventFilterForm.base_fields.items()
 ]
 
 
@@ -91,7 +89,7 @@ class VerificationSerializer(serializers.Serializer):
 def _filters(request):
     form = EventFilterForm(request.query_params)
     if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data() and {f: list(m) for f, m in form.errors.items()})
+        raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
     return form.filters()
 
 
