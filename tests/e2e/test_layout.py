@@ -148,3 +148,29 @@ def test_no_main_page_is_wider_than_the_window_at_390_and_1280_px(browser, live_
 
     assert problems == []
     assert len(list(SCREENSHOTS.glob("*-390.png"))) >= len(pages) + 2
+
+
+def test_the_day_chart_is_reached_with_the_tab_key_shows_focus_and_opens_the_day(browser, live_server):  # noqa: F811
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _owner, _member, auditor = _team_and_log()
+    _sign_in(browser, live_server.url, auditor.email)
+    _viewport(browser, 1280, HEIGHT)
+    browser.get(live_server.url + "/activity/")
+    wait_for_heading(browser, "Activity")
+    clear = browser.find_element(By.LINK_TEXT, "Clear")  # the last control before the chart
+    browser.execute_script("arguments[0].focus()", clear)
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("class") == "day"
+    bar = focused.find_element(By.CSS_SELECTOR, ".bar")
+    assert bar.value_of_css_property("stroke") not in ("", "none")  # the focus is visible
+    label = focused.get_attribute("aria-label")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    WebDriverWait(browser, 10).until(lambda driver: "date_from=" in driver.current_url)
+    day = browser.current_url.split("date_from=")[1][:10]
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr")
+    assert rows and all(row.text.startswith(day) for row in rows), (label, day)
