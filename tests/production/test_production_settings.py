@@ -55,8 +55,10 @@ def run(command: list[str], tmp_path: Path, env: dict[str, str]) -> subprocess.C
     )
 
 
-def production_settings(tmp_path: Path, **env: str) -> dict:
-    result = run([sys.executable, "-c", PRINT_SETTINGS], tmp_path, {**PRODUCTION_ENV, **env})
+def production_settings(tmp_path: Path, *, without: tuple[str, ...] = (), **env: str) -> dict:
+    """Return the settings read with the production environment, less ``without``, plus ``env``."""
+    base = {key: value for key, value in PRODUCTION_ENV.items() if key not in without}
+    result = run([sys.executable, "-c", PRINT_SETTINGS], tmp_path, {**base, **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -99,8 +101,7 @@ def test_production_is_tls_only_with_secure_host_only_cookies(tmp_path):
 
 
 def test_django_env_production_is_debug_off(tmp_path):
-    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_DEBUG"}
-    values = production_settings(tmp_path, **env, DJANGO_ENV="production")
+    values = production_settings(tmp_path, without=("DJANGO_DEBUG",), DJANGO_ENV="production")
     assert values["DEBUG"] is False
     assert values["SECURE_SSL_REDIRECT"] is True
 
@@ -143,8 +144,7 @@ def test_csrf_trusted_origins_come_from_the_environment(tmp_path):
 
 
 def test_development_keeps_plain_http_and_plain_cookie_names(tmp_path):
-    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_DEBUG"}
-    values = production_settings(tmp_path, **env, DJANGO_DEBUG="1")
+    values = production_settings(tmp_path, DJANGO_DEBUG="1")
     assert values["SECURE_SSL_REDIRECT"] is False
     assert values["SECURE_HSTS_SECONDS"] == 0
     assert values["SESSION_COOKIE_NAME"] == "sessionid"
@@ -187,3 +187,15 @@ def test_the_sign_in_cookies_are_secure_host_only_http_only_and_lax(owner, passw
     assert csrf["secure"] is True
     assert csrf["domain"] == ""
     assert csrf["path"] == "/"
+
+
+def test_django_env_development_is_debug_on(tmp_path):
+    values = production_settings(tmp_path, without=("DJANGO_DEBUG",), DJANGO_ENV="development")
+    assert values["DEBUG"] is True
+    assert values["SECURE_SSL_REDIRECT"] is False
+
+
+def test_an_unknown_django_env_is_one_line_naming_it(tmp_path):
+    result = run([sys.executable, "manage.py", "check"], tmp_path, {**PRODUCTION_ENV, "DJANGO_ENV": "staging"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Configuration error: DJANGO_ENV must be production or development, not 'staging'."
