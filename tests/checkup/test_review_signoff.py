@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from activity.chain import content_hash, seal_hash
 from activity.models import Event, Seal
-from activity.services import review_sign_off
+from activity.services import chain_verification_record, review_sign_off
 from activity.verification import chain_verify
 from tests.activity.tampering import raw, record, seal
 from tests.conftest import force_sign_in
@@ -160,3 +160,11 @@ def test_admins_see_no_sign_off_form(client, admin):
     text = client.get("/activity/").content.decode()
     assert "No review of the log has been signed off yet" in text
     assert "Sign off review" not in text
+
+
+def test_the_activity_page_shows_that_reviewed_history_was_changed(client, auditor, signed):
+    events, _signoff = signed
+    raw("UPDATE {events} SET target_label = 'forged' WHERE sequence = %s", [events[2].sequence])
+    chain_verification_record(result=chain_verify())
+    force_sign_in(client, auditor)
+    assert HISTORY_CHANGED in client.get("/activity/").content.decode()
