@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from .models import ApiToken
 from .tokens import token_digest
@@ -25,15 +24,6 @@ def api_token_get(*, user, pk: int) -> ApiToken:
     if not 0 < pk <= MAX_ID:  # beyond any id the database can hold (SQLite would overflow)
         raise ApiToken.DoesNotExist
     return api_tokens_visible(user=user).get(pk=pk)
-
-
-def api_tokens_usable_q(*, now=None) -> Q:
-    """Return the condition a token must meet to authenticate: not revoked, not expired, its creator active.
-
-    The creator's deactivation also revokes the token, so the last part matters
-    only within the deactivation's own transaction; it keeps the rule whole here.
-    """
-    return Q(revoked_at__isnull=True, expires_at__gt=now or timezone.now(), user__is_active=True)
 
 
 def api_token_for_secret(secret: str) -> ApiToken | None:
