@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "modyo_admin.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_DEBUG", "0")
+# The test client speaks plain HTTP; production's redirect to HTTPS would answer every request with a 301.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("MODYO_VAR_DIR", tempfile.mkdtemp(prefix="modyo-admin-bench-"))
 os.environ.setdefault("CACHE_KEY_PREFIX", f"modyo_admin_bench_{os.getpid()}")
 os.environ.setdefault("LOG_LEVEL", "ERROR")
