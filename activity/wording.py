@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -69,7 +70,9 @@ def _merge(target_type, known: dict, new: dict) -> None:
     known.update(new)
 
 
+@cache
 def _model(target_type: str):
+    # The app registry is complete before any page renders; one look-up per target type is enough.
     for model in apps.get_models():
         if model._meta.model_name == target_type:
             return model
