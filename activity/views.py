@@ -132,12 +132,6 @@ def event_detail_view(request, sequence: int):
     except Event.DoesNotExist:
         raise Http404("No event at this position; it may have been pruned.") from None
     event_type = event.event_type
-    target = ""
-    if event.target_type or event.target_label:
-        kind = wording.target_name(event.target_type)
-        label = event.target_label
-        target = kind if not label or label.lower() == kind.lower() else f"{kind}: {label}" if kind else label
-        target = target[:1].upper() + target[1:]
     about = ""
     if event.target_type and event.target_id:
         about = "?" + urlencode({"target_type": event.target_type, "target_id": event.target_id})
@@ -147,7 +141,7 @@ def event_detail_view(request, sequence: int):
         {
             "title": event_type.label if event_type else f"Event {event.sequence}",
             "event": event,
-            "target": target,
+            "target": wording.target_in_full(target_type=event.target_type, target_label=event.target_label),
             "about": about,
             "seal": event_seal(event),
             "rows": wording.change_rows(event.changes, event.target_type),

@@ -148,6 +148,16 @@ def target_words(*, target_type: str, target_label: str) -> str:
     return target_label or target_name(target_type).capitalize() or EMPTY
 
 
+def target_in_full(*, target_type: str, target_label: str) -> str:
+    """Return the kind and the label of what an event was about: "Member: owner@example.com", "Password policy"."""
+    kind = target_name(target_type)
+    if not target_label or target_label.lower() == kind.lower():
+        text = kind
+    else:
+        text = f"{kind}: {target_label}" if kind else target_label
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class Change:
     field: str
