@@ -52,6 +52,8 @@ def setup_django(database: str) -> None:
         DJANGO_SECURE_COOKIES="0",
         DJANGO_SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="ERROR",
+        # Seeding and finding a cursor 10,000 pages deep take longer than a request may.
+        DATABASE_STATEMENT_TIMEOUT_MS="0",
     )
     os.environ.setdefault("MODYO_VAR_DIR", tempfile.mkdtemp(prefix="modyo-admin-bench-"))
     os.makedirs(os.path.join(os.environ["MODYO_VAR_DIR"], "static"), exist_ok=True)

@@ -38,6 +38,7 @@ def _statements(captured) -> list[str]:
         if not q["sql"].startswith(control)
         and "activity_seal" not in q["sql"]
         and not q["sql"].startswith(('SELECT 1 AS "a" FROM "activity_event"', 'SELECT "activity_event"'))
+        and "advisory" not in q["sql"]
     ]
 
 
