@@ -57,7 +57,11 @@ def _queries(client, url: str) -> tuple[int, bool]:
 
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    counts = any("COUNT(" in q["sql"].upper() and "activity_event" in q["sql"] for q in captured.captured_queries)
+    # The chart counts today's events on each page (a bounded range); a count without a lower time bound reads all.
+    counts = any(
+        "COUNT(" in q["sql"].upper() and "activity_event" in q["sql"] and '"created_at" >=' not in q["sql"]
+        for q in captured.captured_queries
+    )
     return len(captured.captured_queries), counts
 
 
@@ -197,7 +201,7 @@ def run(*, big: str, small: str, size: int, rounds: int, log=print) -> list[Row]
             r["ratio"] <= 2 and not counts_big,
             r["spread"],
             f"{q_big}",
-            "a query counts events (the page's per-day chart)" if counts_big else "",
+            "a query counts events without a time bound" if counts_big else "",
         )
     )
 
