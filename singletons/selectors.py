@@ -8,15 +8,22 @@ change replaces the copy (``singleton_cache_refresh``, on commit). If a process
 dies between its commit and that refresh, other processes keep the previous
 copy for at most ``SETTINGS_CACHE_SECONDS`` (5 by default): every cached copy
 expires that soon, so a lost update can never keep an old setting in force longer.
+
+Within one request, a row is read once: the rules a request applies come from
+one reading of each setting (and a sign-in no longer asks the cache four times
+for the same policy). A change made by the request itself is read back at once.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import TypeVar
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 from .models import SINGLETON_PK, SingletonModel
@@ -31,6 +38,32 @@ logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=SingletonModel)
 
+# The rows read during the current request (per thread or task); None outside requests.
+_request = Local()
+
+
+def _request_rows() -> dict | None:
+    return getattr(_request, "rows", None)
+
+
+def _request_start(**kwargs) -> None:
+    _request.rows = {}
+
+
+def _request_end(**kwargs) -> None:
+    _request.rows = None
+
+
+request_started.connect(_request_start, dispatch_uid="singletons.request_start")
+request_finished.connect(_request_end, dispatch_uid="singletons.request_end")
+
+
+def singleton_forget(model: type[SingletonModel]) -> None:
+    """Drop the current request's reading of ``model`` (it just changed it)."""
+    rows = _request_rows()
+    if rows is not None:
+        rows.pop(model, None)
+
 
 def singleton_get(model: type[M], *, cached: bool = True) -> M:
     """Return the single row of ``model``, created with its defaults on first use.
@@ -40,6 +73,17 @@ def singleton_get(model: type[M], *, cached: bool = True) -> M:
     """
     if not cached or connection.in_atomic_block:
         return _row(model)
+    rows = _request_rows()
+    # Each caller gets its own copy, as from the cache: a form bound to one must not change what the next reads.
+    if rows is not None and model in rows:
+        return copy.deepcopy(rows[model])
+    row = _cached_row(model)
+    if rows is not None:
+        rows[model] = copy.deepcopy(row)
+    return row
+
+
+def _cached_row(model: type[M]) -> M:
     key = model.cache_key()
     try:
         row = cache.get(key)

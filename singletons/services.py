@@ -12,7 +12,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from .models import SINGLETON_PK, SingletonModel
-from .selectors import singleton_cache_refresh
+from .selectors import singleton_cache_refresh, singleton_forget
 
 M = TypeVar("M", bound=SingletonModel)
 
@@ -53,5 +53,6 @@ def singleton_update(
     row.updated_at = timezone.now()
     row.updated_by = acting_user
     row.save()
+    singleton_forget(model)
     transaction.on_commit(partial(singleton_cache_refresh, model))
     return row, changes
