@@ -62,8 +62,10 @@ def _p99(values: list[float]) -> float:
 def run(*, database: str, rounds: int = 3, log=print) -> list[Row]:
     import requests
 
+    from bench.activity_pages import _switch
     from bench.stack import _member
 
+    _switch(database)()  # the database the server uses (another benchmark may have switched this process's)
     password = secrets.token_urlsafe(16) + "aA1!"
     user = _member("bench-server@example.com", password)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.server_settings"}
