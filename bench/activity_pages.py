@@ -278,7 +278,7 @@ def run(*, big: str, small: str, size: int, rounds: int, log=print) -> list[Row]
             r["baseline"] / r["subject"],
             "≥ 0.7",
             r["baseline"] / r["subject"] >= 0.7,
-            r["spread"],
+            f"{1 / max(r['ratios']):.2f}–{1 / min(r['ratios']):.2f}",
         )
     )
     switch_small()

@@ -177,6 +177,7 @@ def abba(
         "baseline": statistics.median(all_b),
         "ratio": statistics.median(ratios),
         "spread": f"{min(ratios):.2f}–{max(ratios):.2f}",
+        "ratios": ratios,
     }
 
 
