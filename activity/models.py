@@ -130,6 +130,13 @@ class Event(AppendOnlyModel):
                 fields=["target_type", "target_id", "created_at", "sequence"], name="activity_target_time_idx"
             ),
             models.Index(fields=["ip_address", "created_at", "sequence"], name="activity_ip_time_idx"),
+            # Events of the system (commands, expiry) are rare among millions of visitors' and members':
+            # a small partial index finds them, where the actor index would walk every anonymous event.
+            models.Index(
+                fields=["created_at", "sequence"],
+                condition=models.Q(actor__isnull=True, actor_label="", request_id=""),
+                name="activity_system_time_idx",
+            ),
         ]
 
     def __str__(self) -> str:

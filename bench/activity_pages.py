@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import statistics
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from bench.common import Row, abba, rss_mb
@@ -112,7 +112,7 @@ def _plans(size_label: str) -> Row:
     )
 
 
-def _export_rows_per_second(client, query: str, rows: int) -> dict:
+def _export_rows_per_second(client, query: str, rows: int, since) -> dict:
     """ABBA: rows/s of the CSV export view against a bare values_list().iterator() loop over the same rows."""
     from activity.selectors import EventFilters, events_filtered
 
@@ -126,7 +126,7 @@ def _export_rows_per_second(client, query: str, rows: int) -> dict:
         response.close()
 
     def bare() -> None:
-        events = events_filtered(EventFilters()).values_list()
+        events = events_filtered(EventFilters(since=since)).values_list()
         for n, _row in enumerate(events.iterator(chunk_size=2000)):
             if n + 1 >= rows:
                 break
@@ -262,11 +262,12 @@ def run(*, big: str, small: str, size: int, rounds: int, log=print) -> list[Row]
 
     # 9. Export: rows/s against a bare loop, and peak memory at N against 1,000.
     days = 365 * min(1_000_000, size) / size
-    since = (timezone.now() - timedelta(days=days)).date().isoformat()
-    query = urlencode({"date_from": since})
+    since_day = (timezone.now() - timedelta(days=days)).date()
+    since = datetime.combine(since_day, datetime.min.time(), tzinfo=UTC)
+    query = urlencode({"date_from": since_day.isoformat()})
     sample = min(EXPORT_SAMPLE_ROWS, size)
     switch_big()
-    r = _export_rows_per_second(clients[big], query, sample)
+    r = _export_rows_per_second(clients[big], query, sample, since)
     rows.append(
         Row(
             "9 CSV export rows/s ÷ bare iterator",
