@@ -65,3 +65,19 @@ def test_a_prune_is_never_answered_with_counts_from_before_it():
     with CaptureQueriesContext(connection) as captured:
         _days()
     assert len([q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]) == 2
+
+
+def test_the_free_text_filter_counts_today_and_past_days_alike():
+    now = timezone.now()
+    today = now.astimezone(UTC).date()
+    events = [
+        Event(created_at=moment, action="activity.seeded", target_label=label)
+        for moment in (now, now - timedelta(days=1))
+        for label in ("Alice@Example.com", "bob@example.com", "100%_match")
+    ]
+    for event in events:
+        event.hash = content_hash(event)
+    Event.objects.bulk_create(events)
+    for text, expected in (("aLiCe", 1), ("example", 2), ("%_", 1), ("_", 1), ("nobody", 0)):
+        days = _days(text=text)
+        assert days[today] == days[today - timedelta(days=1)] == expected, text
