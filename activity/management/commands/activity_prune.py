@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from activity import conf
+from activity.pruning import events_prune
 from activity.selectors import retention_get
-from activity.services import events_prune
 
 
 class Command(BaseCommand):
