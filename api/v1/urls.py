@@ -32,5 +32,6 @@ urlpatterns = [
     path("tokens/", _view(tokens.TokenListView), name="tokens"),
     path("tokens/<int:pk>/", _view(tokens.TokenDetailView), name="token"),
     # Last: any other path under /api/v1/ is a problem+json 404, not the site's HTML page.
-    re_path(r"^.*$", _view(base.NotFoundView), name="not_found"),
+    # Any rest of the path, line breaks (%0A) included: "." alone does not match them.
+    re_path(r"^[\s\S]*$", _view(base.NotFoundView), name="not_found"),
 ]
