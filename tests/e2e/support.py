@@ -118,8 +118,8 @@ def page_key(url: str, heading: str) -> str:
 class Person:
     """One person at one browser: finds fields by their labels and buttons by their names.
 
-    After every navigation the page is checked once per kind of page: axe-core at each width (no serious or
-    critical violation), and no page wider than the window.
+    After every navigation the page is checked: nothing blocked by the content-security policy; and once per
+    kind of page, axe-core at each width (no serious or critical violation) and no page wider than the window.
     """
 
     def __init__(self, name: str, driver, base_url: str, report: AccessibilityReport, checked: set[str]):
@@ -133,7 +133,7 @@ class Person:
 
     def press(self, name: str, *, then: str | None = None) -> None:
         """Press the button called ``name`` (the only one on the page, or the first in reading order)."""
-        self._clickable(f"//button[normalize-space()={_xpath_literal(name)}]", f"button {name!r}").click()
+        self._navigate(self._clickable(f"//button[normalize-space()={_xpath_literal(name)}]", f"button {name!r}"))
         if then:
             self.sees_heading(then)
 
@@ -143,15 +143,19 @@ class Person:
             f"//*[self::tr or self::li or self::section or self::form][contains(normalize-space(), "
             f"{_xpath_literal(container_text)})]//button[normalize-space()={_xpath_literal(name)}]"
         )
-        self._clickable(xpath, f"button {name!r} near {container_text!r}").click()
+        self._navigate(self._clickable(xpath, f"button {name!r} near {container_text!r}"))
         if then:
             self.sees_heading(then)
 
-    def follow(self, text: str, *, then: str | None = None) -> None:
-        """Follow the link whose text (or accessible name) is ``text``."""
+    def follow(self, text: str, *, then: str | None = None, navigates: bool = True) -> None:
+        """Follow the link whose text (or accessible name) is ``text`` (``navigates=False``: a download)."""
         literal = _xpath_literal(text)
         xpath = f"//a[normalize-space()={literal} or @aria-label={literal}]"
-        self._clickable(xpath, f"link {text!r}").click()
+        link = self._clickable(xpath, f"link {text!r}")
+        if navigates:
+            self._navigate(link)
+        else:
+            link.click()
         if then:
             self.sees_heading(then)
 
@@ -237,6 +241,8 @@ class Person:
     # Checks on every page ------------------------------------------------------------------------------
 
     def check_page(self, heading: str) -> None:
+        blocked = [message for message in self.console_problems() if "Content Security Policy" in message]
+        assert not blocked, f"{self.driver.current_url}: the content-security policy blocked {blocked}"
         key = page_key(self.driver.current_url, heading)
         if key in self.checked:
             return
@@ -287,6 +293,18 @@ class Person:
         return WebDriverWait(self.driver, 10).until(
             expected_conditions.element_to_be_clickable((By.XPATH, xpath)),
             message=f"{self.name}: no {what} to press on {self.driver.current_url}",
+        )
+
+    def _navigate(self, element) -> None:
+        """Click and wait until the next page has replaced this one: the next step never races the request."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 10).until(
+            expected_conditions.staleness_of(page), message=f"{self.name}: the page at {self.driver.current_url} stayed"
         )
 
     def _resize(self, width: int) -> None:
