@@ -41,7 +41,14 @@ def seed(count: int, *, log=print) -> bool:
     from django.utils import timezone
 
     from activity import registry
-    from activity.chain import GENESIS_HASH, content_hash, seal_hash, seal_root
+    from activity.chain import (
+        GENESIS_HASH,
+        HASHED_FIELDS,
+        OPTIONAL_HASHED_FIELDS,
+        content_hash,
+        seal_hash,
+        seal_root,
+    )
     from activity.services import _seed_actors, _seed_event
 
     if is_seeded(count):
@@ -55,22 +62,8 @@ def seed(count: int, *, log=print) -> bool:
     now = timezone.now() - timedelta(minutes=1)
     start = now - timedelta(days=DAYS)
     step = (now - start) / count
-    columns = [
-        "sequence",
-        "created_at",
-        "actor_id",
-        "actor_label",
-        "action",
-        "target_type",
-        "target_id",
-        "target_label",
-        "changes",
-        "ip_address",
-        "user_agent",
-        "request_id",
-        "credential",
-        "hash",
-    ]
+    # The columns COPY fills: the id, the fields the hash covers in the order it reads them, then the hash.
+    columns = ["sequence", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS, "hash"]
     seals = []
     with transaction.atomic(), connection.cursor() as cursor:
         # A benchmark database is throw-away: emptied the way `manage.py flush` may.

@@ -16,6 +16,8 @@ from accounts.roles import Role
 from security import services
 from tests.factories import DEFAULT_PASSWORD, make_user
 
+from .support import chromium
+
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 
@@ -29,34 +31,13 @@ pytestmark = [
 
 @pytest.fixture
 def browser(live_server, settings, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     # The live server speaks plain HTTP.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     # and browsers refuse a __Host- cookie without Secure (modyo_admin.E004).
     settings.SESSION_COOKIE_NAME = "sessionid"
     settings.CSRF_COOKIE_NAME = "csrftoken"
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(flag)
-    # Keep the console, where Chromium reports what the Content-Security-Policy blocked.
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver = chromium(tmp_path / "profile")  # the same Chromium as the journeys
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
