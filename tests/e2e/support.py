@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -296,15 +297,26 @@ class Person:
         )
 
     def _navigate(self, element) -> None:
-        """Click and wait until the next page has replaced this one: the next step never races the request."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
+        """Click and wait until the next page has replaced this one: the next step never races the request.
+
+        The current page's window carries a marker that a new document cannot have. Waiting on the old
+        ``<html>`` element going stale instead asks the driver about a node of a document being torn
+        down, which Chromium sometimes answers with an inspector error rather than "stale".
+        """
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        page = self.driver.find_element(By.TAG_NAME, "html")
+        marker = secrets.token_hex(8)
+        self.driver.execute_script("window.__e2ePage = arguments[0]", marker)
         element.click()
-        WebDriverWait(self.driver, 10).until(
-            expected_conditions.staleness_of(page), message=f"{self.name}: the page at {self.driver.current_url} stayed"
+
+        def replaced(driver) -> bool:
+            return driver.execute_script(
+                "return window.__e2ePage !== arguments[0] && document.readyState !== 'loading'", marker
+            )
+
+        WebDriverWait(self.driver, 10, ignored_exceptions=(WebDriverException,)).until(
+            replaced, message=f"{self.name}: the page at {self.driver.current_url} stayed"
         )
 
     def _resize(self, width: int) -> None:
