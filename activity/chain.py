@@ -55,7 +55,9 @@ SEAL_FIELDS = (
 
 def utc_timestamp(moment: datetime) -> str:
     """Return ``moment`` in UTC to the microsecond, as hashed and exported: ``2025-03-01T12:00:00.000000Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat() is several times faster than strftime() (this runs for every exported and verified event);
+    # in UTC it always ends in "+00:00".
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_timestamp(value: str) -> datetime:

@@ -21,13 +21,7 @@ CHUNK_ROWS = 500
 
 
 def _cell(value):
-    # The common cases first: this runs for every cell of every row.
-    if value.__class__ is str:
-        return "'" + value if value[:1] in _FORMULA_CHARS else value
-    if value is None:
-        return ""
-    if value.__class__ is int:
-        return value
+    """Return a cell for a value other than text, a whole number or nothing (those are inlined in ``csv_lines``)."""
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = str(value)
@@ -37,10 +31,20 @@ def _cell(value):
 def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
     """Yield the CSV export: the header, then the rows in chunks of ``CHUNK_ROWS`` lines."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    writerow = csv.writer(buffer).writerow
+    writerow(EXPORT_COLUMNS)
+    formula, columns = _FORMULA_CHARS, EXPORT_COLUMNS
     for n, row in enumerate(rows, start=1):
-        writer.writerow([_cell(row[name]) for name in EXPORT_COLUMNS])
+        # This runs for every cell of every row: text (the common case), whole numbers and nothing are
+        # handled inline rather than through a call each; anything else goes through _cell.
+        writerow(
+            [
+                ("'" + value if value[:1] in formula else value)
+                if value.__class__ is str
+                else ("" if value is None else value if value.__class__ is int else _cell(value))
+                for value in map(row.__getitem__, columns)
+            ]
+        )
         if n % CHUNK_ROWS == 0:
             yield _drain(buffer)
     if buffer.tell():

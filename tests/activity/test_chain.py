@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import hypothesis
 import pytest
 import time_machine
 from django.test import override_settings
 from django.utils import timezone as django_timezone
 
-from activity.chain import GENESIS_HASH, canonical, content_hash, seal_hash, seal_root
+from activity.chain import GENESIS_HASH, canonical, content_hash, parse_timestamp, seal_hash, seal_root, utc_timestamp
 from activity.models import Event, Seal
 from activity.services import chain_verification_record
 from activity.verification import chain_verify
@@ -226,3 +227,20 @@ def test_seal_hash_never_changes():
     )
     assert seal_row.root == "b2c86e1cd929585d882c00ea953da3d92219d9abe6c5018c7832de0f4ac3f1ca"
     assert seal_hash(seal_row) == "552ebd2759ca3aede3d36c33738cd8b1cef49bb743de9a55dee4e8547a71970e"
+
+
+@hypothesis.given(
+    moment=hypothesis.strategies.datetimes(
+        # Hypothesis takes naive bounds; fixed offsets, since a wall time a DST change repeats compares unequal.
+        min_value=datetime(1970, 1, 1),  # noqa: DTZ001
+        max_value=datetime(9999, 12, 30),  # noqa: DTZ001
+        timezones=hypothesis.strategies.sampled_from(
+            [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8))]
+        ),
+    )
+)
+def test_the_hashed_and_exported_time_is_utc_to_the_microsecond_in_one_fixed_format(moment):
+    text = utc_timestamp(moment)
+    # The format every event's hash was computed with since the first release; it must never drift.
+    assert text == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert parse_timestamp(text) == moment
