@@ -177,6 +177,14 @@ def event_get(sequence: int) -> Event:
     return Event.objects.select_related("actor").get(sequence=sequence)
 
 
+def event_newest_sequence() -> int | None:
+    """Return the id of the newest event (one look at the primary key's index), or None in an empty log.
+
+    Every recorded action raises it: pages that show only what actions change can be reused while it stays.
+    """
+    return Event.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+
+
 def event_list(*, actor=None, limit: int | None = None) -> QuerySet[Event]:
     events = Event.objects.order_by("-created_at", "-sequence")
     if actor is not None:

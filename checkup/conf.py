@@ -38,12 +38,3 @@ def token_unused_days() -> int:
 def history_days() -> int:
     """Days of daily results the page draws."""
     return 90
-
-
-def summary_cache_seconds() -> int:
-    """How long a summary of the checkup (the dashboard's) may be reused while nothing is recorded in the log.
-
-    Anything a check reads changes through an action the activity log records, which ends the reuse at once;
-    this bound is for what changes with time alone (an ageing key, a backup growing old, a member turning dormant).
-    """
-    return 60

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import logging
-
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import conf
 from .charts import BAR_WIDTH, CHART_HEIGHT, score_bars
-from .registry import CheckContext, all_checks
-from .selectors import Report, checkup_run, history_recorded, score_history
+from .registry import CheckContext
+from .selectors import checkup_run, history_recorded, score_history
 from .services import history_record
-
-logger = logging.getLogger(__name__)
 
 
 def checkup_current(request):
@@ -26,33 +20,6 @@ def checkup_current(request):
     if not history_recorded(day=context.now.date()):
         history_record(report=report, now=context.now, replace=False)
     return context, report
-
-
-def checkup_summary(request, *, freshness: int | None) -> Report:
-    """Return the checkup for a summary (the dashboard's), reusing a recent run while ``freshness`` is the same.
-
-    ``freshness`` is the newest event's sequence in the activity log: every change a check reads (a setting, a
-    member, a device, a token, a key, a backup) records an event, so a new one ends the reuse at once, in every
-    process sharing the cache. What changes with time alone is reread after ``summary_cache_seconds()``. The
-    Security checkup page itself always runs the checks.
-    """
-    context = CheckContext.build(request=request)
-    checks = hashlib.sha256(",".join(check.id for check in all_checks()).encode()).hexdigest()[:12]
-    key = f"checkup:summary:{context.now.date()}:{int(context.over_https)}:{freshness}:{checks}"
-    try:
-        report = cache.get(key)
-    except Exception:
-        # The cache is down, or holds a report this version of the code cannot read: run the checks.
-        logger.warning("Could not read the cached checkup summary; running the checks.", exc_info=True)
-        report = None
-    if isinstance(report, Report):
-        return report
-    report = checkup_current(request)[1]
-    try:
-        cache.set(key, report, timeout=conf.summary_cache_seconds())
-    except Exception:
-        logger.warning("Could not cache the checkup summary.", exc_info=True)
-    return report
 
 
 @require_safe

@@ -26,3 +26,13 @@ def security_txt_languages() -> list[str]:
 def security_txt_lifetime_days() -> int:
     """Return how far ahead the file's Expires lies; RFC 9116 asks for less than a year."""
     return int(getattr(settings, "SECURITY_TXT_EXPIRES_DAYS", 180))
+
+
+def dashboard_cache_seconds() -> int:
+    """How long the dashboard's content may be reused while the activity log records nothing new.
+
+    Everything the dashboard shows (the team's counts, the policy, the latest events, the security checkup)
+    changes through an action the log records, which ends the reuse at once; this bound is for what changes
+    with time alone (an ageing key or backup, a member turning dormant).
+    """
+    return 60

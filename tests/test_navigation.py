@@ -39,7 +39,7 @@ def test_the_dashboard_shows_the_team_the_policy_and_the_latest_events(client, o
     assert response.status_code == 200
     assert {"by_role", "policy", "policy_rules", "events"} <= set(response.context.keys())
     assert [item["label"] for item in response.context["navigation"] if item["active"]] == ["Dashboard"]
-    assert response.context["events"][0].action == "auth.signed_in"
+    assert response.context["events"]()[0].action == "auth.signed_in"
 
 
 def test_a_member_is_sent_from_the_dashboard_to_their_profile(client, member):
