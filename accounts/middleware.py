@@ -144,7 +144,10 @@ class LockedOutMiddleware:
         if not isinstance(exception, LockedOut):
             return None
         sign_in.pending_cancel(request)
-        logout(request)
+        if request.user.is_authenticated:
+            # A member confirming an action with a wrong password; a visitor at the sign-in page has nothing to
+            # end (and signing nobody out would still tidy django-axes' rows, two queries per refused attempt).
+            logout(request)
         return lockout_response(request)
 
 

@@ -39,7 +39,9 @@ class LoginView(auth_views.LoginView):
     extra_context = {"title": "Sign in"}
 
     def post(self, request, *args, **kwargs):
-        # Before the form: a refused attempt never reaches the password hasher.
+        # Before the form: a refused attempt never reaches the password hasher, nor renders this page.
+        # A locked account first: a refused attempt is counted against the address either way.
+        services.sign_in_refuse_if_locked(request=request)
         services.sign_in_rate_limit_check(request=request)
         return super().post(request, *args, **kwargs)
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ._base import password_history_append, user_sessions_end
 from .dormancy import DormancyRun, dormancy_policy_update, dormant_members_deactivate, member_dormancy_exempt_set
-from .lockout import LockedOut, locked_out_record, lockout_clear, lockout_failure_register, password_confirm
+from .lockout import (
+    LockedOut,
+    locked_out_record,
+    lockout_clear,
+    lockout_failure_register,
+    password_confirm,
+    sign_in_refuse_if_locked,
+)
 from .members import (
     invitation_accept,
     invitation_revoke,
@@ -65,6 +72,7 @@ __all__ = [
     "member_dormancy_exempt_set",
     "password_reset_rate_limit_check",
     "sign_in_rate_limit_check",
+    "sign_in_refuse_if_locked",
     "LockedOut",
     "invitation_accept",
     "invitation_revoke",

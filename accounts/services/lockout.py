@@ -6,6 +6,7 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
@@ -20,6 +21,7 @@ from ..emails import email_canonical, email_or_label
 from ..models import User
 from ..roles import can_manage_role
 from ..selectors import lockout_active_for_request, lockout_cooloff, lockout_failure_limit
+from .rate_limits import sign_in_failure_count
 
 # How long after a lockout's end the count of its refused attempts waits for the next attempt to record it.
 REFUSED_COUNT_KEPT = timedelta(days=1)
@@ -38,6 +40,37 @@ def lockout_failure_register(*, request, user: User) -> None:
     user_login_failed.send(sender=__name__, credentials={"username": user.email}, request=request)
     if getattr(request, "axes_locked_out", False):
         raise LockedOut
+
+
+def sign_in_refuse_if_locked(*, request) -> None:
+    """Refuse a sign-in attempt for an account locked out from this address before its form is even checked.
+
+    Nothing typed is looked at beyond the email: no password is hashed and no sign-in page is rendered, so an
+    attacker hammering a locked account costs a cache and an index look-up. The attempt is counted against
+    the address and the lockout, as django-axes' own refusal would have been, never recorded one by one.
+
+    Only an email with a lockout in its recent past is looked up (the hint ``locked_out_record`` leaves in the
+    cache): every other sign-in pays one cache read, not a query. Without the hint (the cache lost it, or is
+    down) django-axes still refuses the attempt when the form is checked.
+    """
+    typed = request.POST.get("username", "")
+    if not _lockout_hinted(typed) or not AxesProxyHandler.is_locked(request, {"username": typed}):
+        return
+    sign_in_failure_count(request=request)
+    locked_attempt_count(request=request, email=typed)
+    raise LockedOut
+
+
+def _hint_key(email: str) -> str:
+    digest = hashlib.sha256(email_or_label(email).encode()).hexdigest()
+    return f"accounts.lockout.hint:{digest}"
+
+
+def _lockout_hinted(email: str) -> bool:
+    try:
+        return bool(cache.get(_hint_key(email)))
+    except Exception:
+        return True  # no hint to go by: look the lockout up
 
 
 def lockout_refuse_if_active(*, request, user: User) -> None:
@@ -91,8 +124,13 @@ def locked_out_record(*, request, email: str) -> None:
     """Record that ``email`` was locked out (called from axes' signal).
 
     Axes signals again on every attempt during the lockout; only the attempt
-    that reached the limit is recorded as a lockout.
+    that reached the limit is recorded as a lockout. Each leaves the hint that
+    lets the next attempts be refused before the sign-in form is checked.
     """
+    try:
+        cache.set(_hint_key(email), 1, timeout=int(lockout_cooloff().total_seconds()) + 60)
+    except Exception:
+        logger.warning("Cache unavailable; attempts during this lockout are refused by the form.", exc_info=True)
     if getattr(request, "axes_failures_since_start", None) != lockout_failure_limit():
         return
     user = User.objects.filter(email=email_canonical(email)).first()
@@ -124,8 +162,11 @@ def locked_attempt_count(*, request, email: str) -> None:
     key = _refused_key(email, client_ip(request))
     timeout = int((lockout_cooloff() + REFUSED_COUNT_KEPT).total_seconds())
     try:
-        cache.add(key, 0, timeout)
-        cache.incr(key)
+        try:
+            cache.incr(key)  # one round trip while the lockout goes on
+        except ValueError:  # the first refused attempt
+            if not cache.add(key, 1, timeout):
+                cache.incr(key)  # another process added it meanwhile
     except Exception:
         logger.warning("Cache unavailable; an attempt refused during a lockout was not counted.", exc_info=True)
 

@@ -6,7 +6,10 @@ import time
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from activity.models import Event
 
@@ -78,3 +81,35 @@ def test_counts_are_kept_per_account_and_address(member, password):
         assert not Event.objects.filter(action="auth.lockout_ended").exists()
         attempt(member.email, password)
     assert Event.objects.get(action="auth.lockout_ended").changes == {"attempts_refused": 2}
+
+
+def test_a_locked_out_attempt_is_refused_before_its_form_is_checked(member, password, monkeypatch):
+    lock(member)
+
+    def no_authentication(*args, **kwargs):
+        raise AssertionError("a locked-out attempt reached authentication")
+
+    monkeypatch.setattr("django.contrib.auth.forms.authenticate", no_authentication)
+    for email in (member.email, member.email.upper()):
+        response = attempt(email, password)
+        assert response.status_code == 429
+        assert "accounts/locked_out.html" in [template.name for template in response.templates]
+        assert "accounts/login.html" not in [template.name for template in response.templates]
+
+
+def test_a_locked_out_attempt_is_still_refused_when_the_cache_lost_the_lockout_hint(member, password):
+    lock(member)
+    cache.clear()
+    before = Event.objects.count()
+    assert attempt(member.email, password).status_code == 429
+    assert Event.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)  # outside a test's transaction, settings are read from the cache
+def test_a_locked_out_attempt_costs_one_query(member, password):
+    lock(member)
+    attempt(member.email, password)  # settings and the hint cached, as on a busy server
+    with CaptureQueriesContext(connection) as queries:
+        assert attempt(member.email, password).status_code == 429
+    # The lockout's own look-up: nobody is signed out, nothing is written.
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["SELECT"], queries.captured_queries

@@ -8,6 +8,7 @@ from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from accounts.models import SignInPolicy
+from security.models import CorsSettings
 from singletons.selectors import singleton_get
 from singletons.services import singleton_update
 
@@ -44,6 +45,12 @@ def test_a_request_reads_a_setting_from_the_cache_once(in_request, cache_reads):
 def test_each_reader_gets_its_own_copy(in_request):
     singleton_get(SignInPolicy).lockout_failure_limit = 99  # a form bound to it, never saved
     assert singleton_get(SignInPolicy).lockout_failure_limit != 99
+
+
+def test_each_reader_gets_its_own_lists_too(in_request):
+    singleton_get(CorsSettings).allowed_origins.append("https://intruder.example")
+    singleton_get(CorsSettings).allowed_origins.append("https://intruder.example")
+    assert "https://intruder.example" not in singleton_get(CorsSettings).allowed_origins
 
 
 def test_a_change_made_by_the_request_is_read_back_at_once(in_request, owner):
