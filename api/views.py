@@ -22,6 +22,10 @@ from .models import ApiToken
 from .selectors import api_token_get, api_tokens_visible
 from .services import api_token_create, api_token_revoke
 
+# The session remembers the last forms that created a token (their one-time value, no secret).
+_SENT_FORMS = "api_token_forms_sent"
+_SENT_FORMS_KEPT = 20
+
 
 def _page(request, *, form=None, created=None, secret: str = "", status: int = 200):
     response = render(
@@ -54,11 +58,24 @@ def api_tokens_view(request):
 def api_token_create_view(request):
     form = ApiTokenForm(request.POST, acting_user=request.user)
     if form.is_valid():
+        fields = dict(form.cleaned_data)
+        submission = fields.pop("submission")
+        sent = request.session.get(_SENT_FORMS, [])
+        if submission and submission in sent:
+            # The browser sent the form again (a refresh of the page showing the token): no second token.
+            messages.info(
+                request,
+                "That form was already sent: its token was created and shown once, on the page you left. "
+                "If you did not copy it, revoke it below and create another.",
+            )
+            return redirect("api:tokens")
         try:
-            token, secret = api_token_create(acting_user=request.user, **form.cleaned_data)
+            token, secret = api_token_create(acting_user=request.user, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if submission:
+                request.session[_SENT_FORMS] = [*sent[-(_SENT_FORMS_KEPT - 1) :], submission]
             # Shown on this answer only: it is not stored, so it cannot be shown again.
             return _page(request, created=token, secret=secret)
     return _page(request, form=form, status=400)

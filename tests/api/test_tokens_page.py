@@ -110,3 +110,29 @@ def test_an_owner_sees_every_token_and_an_admin_only_their_own(client, owner, ad
 def test_a_member_cannot_open_the_tokens_page(client, member):
     force_sign_in(client, member)
     assert client.get("/profile/api-tokens/").status_code == 403
+
+
+def test_a_form_sent_again_by_a_refresh_creates_no_second_token(client, admin):
+    force_sign_in(client, admin)
+    form = client.get("/profile/api-tokens/").context["form"]
+    sent = {"name": "SIEM", "scope": "read", "expires_in_days": "30", "submission": form["submission"].value()}
+    assert client.post("/profile/api-tokens/new/", sent).status_code == 200
+
+    again = client.post("/profile/api-tokens/new/", sent, follow=True)
+
+    assert ApiToken.objects.count() == 1
+    assert again.redirect_chain == [("/profile/api-tokens/", 302)]
+    assert "already sent: its token was created and shown once" in again.content.decode()
+    assert again.context["secret"] == ""
+
+
+def test_each_rendering_of_the_form_creates_its_own_token(client, admin):
+    force_sign_in(client, admin)
+    for name in ("SIEM", "Backups"):
+        submission = client.get("/profile/api-tokens/").context["form"]["submission"].value()
+        data = {"name": name, "scope": "read", "expires_in_days": "30", "submission": submission}
+        assert client.post("/profile/api-tokens/new/", data).status_code == 200
+    assert sorted(ApiToken.objects.values_list("name", flat=True)) == ["Backups", "SIEM"]
+    page = client.get("/profile/api-tokens/").content.decode()
+    assert 'type="hidden" name="submission"' in page
+    assert ">Submission<" not in page  # a hidden field has no visible label
