@@ -57,7 +57,9 @@ def utc_timestamp(moment: datetime) -> str:
     """Return ``moment`` in UTC to the microsecond, as hashed and exported: ``2025-03-01T12:00:00.000000Z``."""
     # isoformat() is several times faster than strftime() (this runs for every exported and verified event);
     # in UTC it always ends in "+00:00".
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+    if moment.tzinfo is not UTC:  # PostgreSQL's and SQLite's rows already come in UTC
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -66,7 +68,9 @@ def parse_timestamp(value: str) -> datetime:
 
 def portable_values(values: dict) -> dict:
     """Return ``values`` with the time and actor id as the same strings on every database."""
-    values["created_at"] = utc_timestamp(values["created_at"])
+    created_at = values["created_at"]
+    # Already text when the database formatted it (an export on PostgreSQL).
+    values["created_at"] = created_at if created_at.__class__ is str else utc_timestamp(created_at)
     values["actor_id"] = None if values["actor_id"] is None else str(values["actor_id"])
     return values
 

@@ -20,10 +20,14 @@ _FORMULA_CHARS = frozenset(_FORMULA_START)
 CHUNK_ROWS = 500
 
 
+# One encoder for every cell: json.dumps() with options builds a new one per call.
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _cell(value):
     """Return a cell for a value other than text, a whole number or nothing (those are inlined in ``csv_lines``)."""
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return _json(value)
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 

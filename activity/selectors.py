@@ -13,14 +13,15 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import CharField, Count, Func, Q, QuerySet, Value
 from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
 from singletons.selectors import singleton_get
 
 from . import registry
-from .chain import EVENT_COLUMNS, SEAL_FIELDS, portable_values, utc_timestamp
+from .chain import EVENT_COLUMNS, SEAL_FIELDS, parse_timestamp, portable_values, utc_timestamp
 from .models import ACTOR_SYSTEM, ACTOR_VISITOR, Event, RetentionSetting, Seal, actor_type_of
 from .verification import REVIEW_SIGNED_OFF
 
@@ -204,7 +205,7 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
         last_sequence = None
         while True:
             batch = events if last_sequence is None else events.filter(sequence__gt=last_sequence)
-            rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
+            rows = list(_export_values(batch)[:batch_size])
             yield from _export_rows(rows)
             if len(rows) < batch_size:
                 return
@@ -213,11 +214,28 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
     cursor = None
     while True:
         batch = events if cursor is None else _after(events, cursor)
-        rows = list(batch.values(*EXPORT_FIELDS)[:batch_size])
+        rows = list(_export_values(batch)[:batch_size])
         yield from _export_rows(rows)
         if len(rows) < batch_size:
             return
-        cursor = Cursor(rows[-1]["created_at"], rows[-1]["sequence"])
+        cursor = Cursor(parse_timestamp(rows[-1]["created_at"]), rows[-1]["sequence"])
+
+
+class _UtcTimestampText(Func):
+    """An event's time as ``utc_timestamp`` writes it, formatted by PostgreSQL.
+
+    An export then neither parses a datetime per row nor formats it again: a fifth of its time in Python.
+    """
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    output_field = CharField()
+
+
+def _export_values(events: QuerySet[Event]) -> QuerySet:
+    if connection.vendor != "postgresql":
+        return events.values(*EXPORT_FIELDS)
+    fields = [name for name in EXPORT_FIELDS if name != "created_at"]
+    return events.annotate(created_at_text=_UtcTimestampText("created_at")).values(*fields, "created_at_text")
 
 
 def _seal_ranges(sequences: list[int]) -> dict[int, int | None]:
@@ -250,6 +268,9 @@ def _seal_ranges(sequences: list[int]) -> dict[int, int | None]:
 def _export_rows(rows: list[dict]) -> Iterator[dict]:
     seals = seal_numbers(_seal_ranges([row["sequence"] for row in rows]))
     for row in rows:
+        text = row.pop("created_at_text", None)
+        if text is not None:
+            row["created_at"] = text  # formatted by the database (PostgreSQL)
         row = portable_values(row)
         row["seal"] = seals.get(row["sequence"])
         row["actor_type"] = actor_type_of(

@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as timezone_offset
 
 import pytest
 from django.utils import timezone
 
-from activity.chain import content_hash
+from activity.chain import content_hash, utc_timestamp
 from activity.export import CHUNK_ROWS, csv_lines, jsonl_lines
 from activity.models import Event
-from activity.selectors import EXPORT_COLUMNS
+from activity.selectors import EXPORT_COLUMNS, event_export_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +55,37 @@ def test_the_csv_export_streams_chunks_of_rows(client, auditor):
     chunks = list(response.streaming_content)
     assert len(chunks) == 2
     assert sum(chunk.count(b"\n") for chunk in chunks) == CHUNK_ROWS + 2
+
+
+def test_exported_times_are_the_hashed_times_on_every_database():
+    moments = [
+        datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC),  # no microseconds: still six digits
+        datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=UTC),
+        datetime(2025, 3, 1, 23, 30, 0, 7, tzinfo=timezone_offset(timedelta(hours=-5))),  # the next day in UTC
+    ]
+    events = [Event(created_at=moment, action="activity.seeded", target_label="t") for moment in moments]
+    for event in events:
+        event.hash = content_hash(event)
+    Event.objects.bulk_create(events)
+
+    for order in ("time", "chain"):
+        exported = {row["sequence"]: row["created_at"] for row in event_export_rows(Event.objects.all(), order=order)}
+        stored = {event.sequence: utc_timestamp(event.created_at) for event in Event.objects.all()}
+        assert exported == stored
+        assert sorted(exported.values()) == [
+            "2025-03-01T12:00:00.000000Z",
+            "2025-03-01T12:00:00.123456Z",
+            "2025-03-02T04:30:00.000007Z",
+        ]
+
+
+def test_an_export_in_small_batches_follows_its_cursor_through_events_of_the_same_microsecond():
+    now = timezone.now()
+    events = [Event(created_at=now - timedelta(seconds=n // 3), action="activity.seeded") for n in range(10)]
+    for event in events:
+        event.hash = content_hash(event)
+    Event.objects.bulk_create(events)
+    rows = list(event_export_rows(Event.objects.all(), batch_size=2))
+    assert [row["sequence"] for row in rows] == list(
+        Event.objects.order_by("-created_at", "-sequence").values_list("sequence", flat=True)
+    )
