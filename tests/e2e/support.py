@@ -36,6 +36,58 @@ needs_chromium = pytest.mark.skipif(
 needs_axe = pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make e2e runs npm ci)")
 
 
+# Waiting on pages -----------------------------------------------------------------------------------------
+# Chromium answers a question about an element of a document being replaced with an "unhandled inspector
+# error" as often as with "stale element": the waits below hold no element handle across a navigation. They
+# read the page in one script, and treat any driver error while the next page loads as "not there yet".
+
+
+def heading_text(driver) -> str | None:
+    """Return the text of the page's first <h1> as a person sees it, or None."""
+    return driver.execute_script("const h = document.querySelector('h1'); return h ? h.innerText.trim() : null;")
+
+
+def wait_for_heading(driver, text: str, *, who: str = "") -> None:
+    """Wait until the page headed ``text`` is shown."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shown(driver) -> bool:
+        return heading_text(driver) == text
+
+    try:
+        WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(shown)
+    except WebDriverException as timeout:
+        try:
+            seen = heading_text(driver)
+        except WebDriverException as error:
+            seen = f"(unreadable: {error.msg})"
+        where = f"at {driver.current_url} ({seen!r})"
+        raise AssertionError(f"{who or 'the browser'}: no page headed {text!r}; {where}") from timeout
+
+
+def click_and_wait(driver, element, *, who: str = "") -> None:
+    """Click and wait until the next page has replaced this one: the next step never races the request.
+
+    The current page's window carries a marker that a new document cannot have.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    marker = secrets.token_hex(8)
+    driver.execute_script("window.__e2ePage = arguments[0]", marker)
+    element.click()
+
+    def replaced(driver) -> bool:
+        return driver.execute_script(
+            "return window.__e2ePage !== arguments[0] && document.readyState !== 'loading'", marker
+        )
+
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        replaced, message=f"{who or 'the browser'}: the page at {driver.current_url} stayed"
+    )
+
+
 def chromium(profile: Path):
     """Start a headless Chromium with its own profile: a separate browser, with its own cookies."""
     from selenium import webdriver
@@ -197,26 +249,7 @@ class Person:
     # What the person sees -------------------------------------------------------------------------------
 
     def sees_heading(self, text: str) -> None:
-        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        def shows(driver):
-            try:
-                return driver.find_element(By.TAG_NAME, "h1").text.strip() == text
-            except (NoSuchElementException, StaleElementReferenceException):
-                return False
-
-        def heading(driver):
-            try:
-                return driver.find_element(By.TAG_NAME, "h1").text
-            except (NoSuchElementException, StaleElementReferenceException):
-                return driver.find_element(By.TAG_NAME, "body").text[:300]
-
-        WebDriverWait(self.driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-            shows,
-            message=f"{self.name}: no page headed {text!r}; at {self.driver.current_url} ({heading(self.driver)!r})",
-        )
+        wait_for_heading(self.driver, text, who=self.name)
         self.check_page(text)
 
     def sees(self, text: str) -> None:
@@ -297,27 +330,7 @@ class Person:
         )
 
     def _navigate(self, element) -> None:
-        """Click and wait until the next page has replaced this one: the next step never races the request.
-
-        The current page's window carries a marker that a new document cannot have. Waiting on the old
-        ``<html>`` element going stale instead asks the driver about a node of a document being torn
-        down, which Chromium sometimes answers with an inspector error rather than "stale".
-        """
-        from selenium.common.exceptions import WebDriverException
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        marker = secrets.token_hex(8)
-        self.driver.execute_script("window.__e2ePage = arguments[0]", marker)
-        element.click()
-
-        def replaced(driver) -> bool:
-            return driver.execute_script(
-                "return window.__e2ePage !== arguments[0] && document.readyState !== 'loading'", marker
-            )
-
-        WebDriverWait(self.driver, 10, ignored_exceptions=(WebDriverException,)).until(
-            replaced, message=f"{self.name}: the page at {self.driver.current_url} stayed"
-        )
+        click_and_wait(self.driver, element, who=self.name)
 
     def _resize(self, width: int) -> None:
         self.driver.set_window_size(width, HEIGHT)

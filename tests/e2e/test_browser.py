@@ -16,7 +16,7 @@ from accounts.roles import Role
 from security import services
 from tests.factories import DEFAULT_PASSWORD, make_user
 
-from .support import chromium
+from .support import chromium, click_and_wait, wait_for_heading
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -67,24 +67,8 @@ def submit(driver, label: str, *, then: str):
     """Click the button and wait for the page whose heading is ``then``."""
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
+    click_and_wait(driver, driver.find_element(By.XPATH, f"//button[normalize-space()='{label}']"))
     wait_for_heading(driver, then)
-
-
-def wait_for_heading(driver, text: str) -> None:
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    def shows(driver):
-        try:
-            return driver.find_element(By.TAG_NAME, "h1").text == text
-        except (NoSuchElementException, StaleElementReferenceException):
-            return False
-
-    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-        shows, message=f"no page headed {text!r}; at {driver.current_url}"
-    )
 
 
 @pytest.mark.django_db(transaction=True)

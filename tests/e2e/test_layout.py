@@ -23,7 +23,8 @@ from accounts.roles import Role
 from activity.models import Event
 from activity.services import event_record
 from security.views import SECTIONS
-from tests.e2e.test_browser import browser, fill, submit, wait_for_heading  # noqa: F401  (browser: a fixture)
+from tests.e2e.support import wait_for_heading
+from tests.e2e.test_browser import browser, fill, submit  # noqa: F401  (browser: a fixture)
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytestmark = [
