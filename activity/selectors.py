@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.db.models import CharField, Count, Func, Q, QuerySet, Value
 from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
@@ -232,7 +232,7 @@ class _UtcTimestampText(Func):
 
 
 def _export_values(events: QuerySet[Event]) -> QuerySet:
-    if connection.vendor != "postgresql":
+    if connections[events.db].vendor != "postgresql":
         return events.values(*EXPORT_FIELDS)
     fields = [name for name in EXPORT_FIELDS if name != "created_at"]
     return events.annotate(created_at_text=_UtcTimestampText("created_at")).values(*fields, "created_at_text")
