@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any, ClassVar
 
@@ -10,6 +11,14 @@ from django.db import models
 from django.utils import timezone
 
 SINGLETON_PK = 1
+
+
+@functools.cache
+def _cache_key(model: type[models.Model]) -> str:
+    # Fixed for a model class in a process: worked out once, not at each of a request's reads.
+    fields = ",".join(sorted(field.attname for field in model._meta.concrete_fields))
+    digest = hashlib.sha256(fields.encode()).hexdigest()[:12]
+    return f"singletons:{model._meta.label_lower}:{digest}"
 
 
 class SingletonModel(models.Model):
@@ -53,9 +62,7 @@ class SingletonModel(models.Model):
         The field names are part of it, so that code with other fields (a
         deploy) never unpickles a row cached by the code before.
         """
-        fields = ",".join(sorted(field.attname for field in cls._meta.concrete_fields))
-        digest = hashlib.sha256(fields.encode()).hexdigest()[:12]
-        return f"singletons:{cls._meta.label_lower}:{digest}"
+        return _cache_key(cls)
 
     def values(self, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
         """Return ``{name: value}`` of ``fields`` (all editable fields by default)."""
