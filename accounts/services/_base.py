@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils import timezone
 
-from ..emails import email_canonical, is_email
+from activity.services import event_record
+
+from ..emails import email_canonical, email_or_label, is_email
 from ..models import MAX_PASSWORD_HISTORY, PasswordHistory, User
 from ..roles import Role, can_manage_role
 from ..selectors import password_policy_get
@@ -104,3 +106,19 @@ def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int
         store(session_key=key).delete()
     sessions.delete()
     return len(keys)
+
+
+def typed_email_event_record(*, action: str, email: str, changes: dict | None = None) -> None:
+    """Record an event about an email someone typed, a member's or not (failed sign-ins, lockouts, reset requests).
+
+    The member is the target when there is one; the label is the canonical email, or the fixed label of text
+    that is no email, never the text as typed. The page answers the same either way.
+    """
+    user = User.objects.filter(email=email_canonical(email)).first()
+    event_record(
+        action=action,
+        target_type="user",
+        target_id=str(user.pk) if user else "",
+        target_label=email_or_label(email),
+        changes=changes,
+    )

@@ -21,6 +21,7 @@ from ..emails import email_canonical, email_or_label
 from ..models import User
 from ..roles import can_manage_role
 from ..selectors import lockout_active_for_request, lockout_cooloff, lockout_failure_limit
+from ._base import typed_email_event_record
 from .rate_limits import sign_in_failure_count
 
 # How long after a lockout's end the count of its refused attempts waits for the next attempt to record it.
@@ -61,9 +62,15 @@ def sign_in_refuse_if_locked(*, request) -> None:
     raise LockedOut
 
 
+def _key(kind: str, email: str, ip_address: str | None = None) -> str:
+    # What django-axes locks: the canonical email (or its fixed label), from one address for a count;
+    # hashed, never stored as typed.
+    digest = hashlib.sha256(f"{email_or_label(email)}\n{ip_address or ''}".encode()).hexdigest()
+    return f"accounts.lockout.{kind}:{digest}"
+
+
 def _hint_key(email: str) -> str:
-    digest = hashlib.sha256(email_or_label(email).encode()).hexdigest()
-    return f"accounts.lockout.hint:{digest}"
+    return _key("hint", email)
 
 
 def _lockout_hinted(email: str) -> bool:
@@ -133,13 +140,8 @@ def locked_out_record(*, request, email: str) -> None:
         logger.warning("Cache unavailable; attempts during this lockout are refused by the form.", exc_info=True)
     if getattr(request, "axes_failures_since_start", None) != lockout_failure_limit():
         return
-    user = User.objects.filter(email=email_canonical(email)).first()
-    event_record(
-        action="auth.locked_out",
-        target_type="user",
-        target_id=str(user.pk) if user else "",
-        target_label=email_or_label(email),
-        changes={"cooloff_minutes": int(lockout_cooloff().total_seconds() // 60)},
+    typed_email_event_record(
+        action="auth.locked_out", email=email, changes={"cooloff_minutes": int(lockout_cooloff().total_seconds() // 60)}
     )
 
 
@@ -147,9 +149,7 @@ def locked_out_record(*, request, email: str) -> None:
 
 
 def _refused_key(email: str, ip_address: str | None) -> str:
-    # What django-axes locks: the canonical email (or its fixed label) from one address; hashed, never stored as typed.
-    digest = hashlib.sha256(f"{email_or_label(email)}\n{ip_address or ''}".encode()).hexdigest()
-    return f"accounts.lockout.refused:{digest}"
+    return _key("refused", email, ip_address)
 
 
 def locked_attempt_count(*, request, email: str) -> None:
@@ -186,11 +186,4 @@ def lockout_summary_record(*, email: str, ip_address: str | None) -> None:
     except Exception:
         logger.warning("Cache unavailable; the count of attempts refused during a lockout is not recorded.")
         return
-    user = User.objects.filter(email=email_canonical(email)).first()
-    event_record(
-        action="auth.lockout_ended",
-        target_type="user",
-        target_id=str(user.pk) if user else "",
-        target_label=email_or_label(email),
-        changes={"attempts_refused": int(refused)},
-    )
+    typed_email_event_record(action="auth.lockout_ended", email=email, changes={"attempts_refused": int(refused)})

@@ -9,13 +9,12 @@ from django.views.decorators.debug import sensitive_variables
 from activity.services import event_record
 from singletons.services import singleton_update
 
-from ..emails import email_canonical, email_or_label
 from ..models import (
     PasswordPolicy,
     User,
 )
 from ..selectors import password_change_require_candidates, password_policy_get
-from ._base import _authorize_member_change, _lock, _password_set_and_save, user_sessions_end
+from ._base import _authorize_member_change, _lock, _password_set_and_save, typed_email_event_record, user_sessions_end
 from .lockout import password_confirm
 
 
@@ -55,13 +54,7 @@ def password_reset_complete(*, user: User, new_password: str, via: str = "email 
 
 def password_reset_request_record(*, email: str) -> None:
     """Record a request for a reset link, whether or not the email is a member's (the page says the same)."""
-    user = User.objects.filter(email=email_canonical(email)).first()
-    event_record(
-        action="password.reset_requested",
-        target_type="user",
-        target_id=str(user.pk) if user else "",
-        target_label=email_or_label(email),
-    )
+    typed_email_event_record(action="password.reset_requested", email=email)
 
 
 @transaction.atomic

@@ -9,13 +9,12 @@ from django.utils import timezone
 from activity.context import client_ip
 from activity.services import event_record
 
-from ..emails import email_canonical, email_or_label
 from ..models import (
     User,
     UserSession,
 )
 from ..selectors import password_policy_get
-from ._base import _authorize_member_change, _session_store, user_sessions_end
+from ._base import _authorize_member_change, _session_store, typed_email_event_record, user_sessions_end
 from .lockout import locked_attempt_count, lockout_summary_record
 from .passwords import _password_compliance_store
 from .rate_limits import sign_in_failure_count
@@ -72,13 +71,7 @@ def sign_in_failure_record(*, email: str, request=None) -> None:
         return
     if request is not None:
         lockout_summary_record(email=email, ip_address=client_ip(request))
-    user = User.objects.filter(email=email_canonical(email)).first()
-    event_record(
-        action="auth.sign_in_failed",
-        target_type="user",
-        target_id=str(user.pk) if user else "",
-        target_label=email_or_label(email),
-    )
+    typed_email_event_record(action="auth.sign_in_failed", email=email)
 
 
 def sign_out_record(*, user: User, session_key: str | None) -> None:
