@@ -58,6 +58,13 @@ class User(AbstractBaseUser):
     password_compliant = models.BooleanField(
         null=True, blank=True, help_text="Whether the password met that policy version; empty if never checked."
     )
+    password_checked_for = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="Digest of what that answer was worked out for (the password's hash, the member's name and "
+        "email, the organisation's name): when one of them changes, the next sign-in checks again.",
+    )
     must_change_password = models.BooleanField(
         default=False, help_text="An admin asked this user to change password at next sign-in."
     )

@@ -24,7 +24,7 @@ from . import conf
 from .emails import email_canonical
 from .models import Invitation, PasswordPolicy, SetupToken, SignInPolicy, User, UserSession, token_hash
 from .roles import MANAGEABLE_ROLES, Role
-from .validators import policy_errors
+from .validators import checked_for, policy_errors
 
 
 def password_policy_get() -> PasswordPolicy:
@@ -236,7 +236,19 @@ def setup_token_valid(token: str) -> bool:
 
 @sensitive_variables("password")
 def password_compliance_evaluate(*, user: User, password: str) -> bool:
-    """Return whether a just-typed password meets the policy in force (history aside)."""
+    """Return whether a just-typed password meets the policy in force (history aside).
+
+    The answer stored at the last check is reused while the policy's version
+    and what the check depends on are the same (``validators.checked_for``):
+    the rules (zxcvbn's estimate above all) run once per password and policy,
+    not at every sign-in.
+    """
+    if (
+        user.password_compliant is not None
+        and user.password_policy_version == password_policy_get().version
+        and user.password_checked_for == checked_for(user)
+    ):
+        return user.password_compliant
     return not policy_errors(password, user, include_history=False)
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import django_otp
 from django.contrib.auth import login as auth_login
+from django.db import transaction
 from django.utils import timezone
 
 from activity import context as activity_context
@@ -88,19 +89,24 @@ def complete(
     device=None,
     second_step: str | None = None,
 ) -> None:
-    auth_login(request, user, backend=backend)  # rotates the session key
-    if device is not None:
-        django_otp.login(request, device)
-    request.session.pop(PENDING, None)
-    session_state.start(request.session)
-    if change_password:
-        request.session[session_state.PASSWORD_CHANGE_REQUIRED] = True
     context = activity_context.current()
-    services.sign_in_record(
-        user=user,
-        password_compliant=compliant,
-        second_step=second_step,
-        session_key=request.session.session_key,
-        ip_address=context.ip_address,
-        user_agent=context.user_agent,
-    )
+    # The settings it reads, from the cache before the transaction (inside one they are read from the database).
+    policy = selectors.password_policy_get()
+    # One transaction: the new session row, last_login, the session record and the event, all or nothing.
+    with transaction.atomic():
+        auth_login(request, user, backend=backend)  # rotates the session key
+        if device is not None:
+            django_otp.login(request, device)
+        request.session.pop(PENDING, None)
+        session_state.start(request.session)
+        if change_password:
+            request.session[session_state.PASSWORD_CHANGE_REQUIRED] = True
+        services.sign_in_record(
+            user=user,
+            password_compliant=compliant,
+            second_step=second_step,
+            session_key=request.session.session_key,
+            ip_address=context.ip_address,
+            user_agent=context.user_agent,
+            policy=policy,
+        )

@@ -10,6 +10,7 @@ once; an unbound rule (Django's own ``validate_password()``) reads it itself.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 
 from django.contrib.auth import password_validation
@@ -256,6 +257,17 @@ def policy_validators(policy: PasswordPolicy | None = None) -> list:
 def help_texts(policy: PasswordPolicy | None = None) -> list[str]:
     """Return the rules in force, one sentence each (rules switched off omitted)."""
     return [text for text in password_validation.password_validators_help_texts(policy_validators(policy)) if text]
+
+
+def checked_for(user) -> str:
+    """Return a digest of what a password's check depends on besides the password and the policy.
+
+    The stored hash stands for the password (so a password set by any means,
+    even outside the panel's services, changes it); the name, the email and
+    the organisation's name feed the similarity and guessability rules.
+    """
+    basis = "\0".join([user.password or "", user.email or "", user.full_name or "", conf.organisation_name()])
+    return hashlib.sha256(basis.encode()).hexdigest()
 
 
 def policy_errors(password: str, user=None, *, include_history: bool = True) -> list[ValidationError]:

@@ -305,7 +305,7 @@ else:
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions live in the database only: signing out deletes the row, and no cached copy
 # can bring a session back after a cache outage (one indexed query per request).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.session_store"
 # How long a cached security setting may outlive a change whose cache update was lost
 # (a worker killed between commit and update, Redis restarted from an old file).
 SETTINGS_CACHE_SECONDS = env_int("SETTINGS_CACHE_SECONDS", 5)
@@ -493,6 +493,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# The database handler, without the clean-up queries of a sign-in that followed no failure.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 # Our own auth.signed_in event records each sign-in (who, when, from where): no second row in axes' AccessLog.
 AXES_DISABLE_ACCESS_LOG = True
 # The lockout ends when the locked-out page says, however often someone retries.

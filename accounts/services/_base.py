@@ -16,7 +16,7 @@ from ..emails import email_canonical, email_or_label, is_email
 from ..models import MAX_PASSWORD_HISTORY, PasswordHistory, User
 from ..roles import Role, can_manage_role
 from ..selectors import password_policy_get
-from ..validators import policy_validators
+from ..validators import checked_for, policy_validators
 
 
 def _normalise_email(email: str) -> str:
@@ -43,6 +43,7 @@ def _password_set_and_save(user: User, password: str) -> None:
     user.password_changed_at = timezone.now()
     user.password_policy_version = policy.version
     user.password_compliant = True
+    user.password_checked_for = checked_for(user)
     user.must_change_password = False
     user.save()
     password_history_append(user=user)

@@ -14,6 +14,7 @@ from ..models import (
     User,
 )
 from ..selectors import password_change_require_candidates, password_policy_get
+from ..validators import checked_for
 from ._base import _authorize_member_change, _lock, _password_set_and_save, typed_email_event_record, user_sessions_end
 from .lockout import password_confirm
 
@@ -77,9 +78,12 @@ def password_change_require(*, acting_user: User, user: User | None = None) -> i
 
 def _password_compliance_store(*, user: User, compliant: bool, policy: PasswordPolicy | None = None) -> None:
     policy = policy or password_policy_get()
-    if user.password_policy_version != policy.version or user.password_compliant != compliant:
-        User.objects.filter(pk=user.pk).update(password_policy_version=policy.version, password_compliant=compliant)
-        user.password_policy_version, user.password_compliant = policy.version, compliant
+    stored = {"password_policy_version": policy.version, "password_compliant": compliant}
+    stored["password_checked_for"] = checked_for(user)
+    if any(getattr(user, field) != value for field, value in stored.items()):
+        User.objects.filter(pk=user.pk).update(**stored)
+        for field, value in stored.items():
+            setattr(user, field, value)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from activity.context import client_ip
 from activity.services import event_record
 
 from ..models import (
+    PasswordPolicy,
     User,
     UserSession,
 )
@@ -40,15 +41,17 @@ def sign_in_record(
     session_key: str,
     ip_address: str | None,
     user_agent: str,
+    policy: PasswordPolicy | None = None,
 ) -> None:
     """Record a completed sign-in: password compliance, the session and one event.
 
     ``second_step`` is None (password only), AUTHENTICATOR_APP or RECOVERY_CODE.
+    Inside the caller's transaction (the sign-in's, with its session), it joins
+    it; pass ``policy`` read before, as inside one it would be read from the database.
     """
     lockout_summary_record(email=user.email, ip_address=ip_address)
-    # The cached policy, read before the transaction (inside one, the read would go to the database).
-    policy = password_policy_get()
-    with transaction.atomic():
+    policy = policy or password_policy_get()
+    with transaction.atomic(savepoint=False):
         _password_compliance_store(user=user, compliant=password_compliant, policy=policy)
         user_session_register(user=user, session_key=session_key, ip_address=ip_address, user_agent=user_agent)
         second_step_passed_record(

@@ -5,7 +5,9 @@ import time
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts import selectors as account_selectors
 from activity.models import Event
@@ -31,6 +33,33 @@ def fail(client, email, times, ip=ATTACKER, **headers):
 def test_four_failures_do_not_lock(client, member, password):
     fail(client, member.email, 4)
     assert attempt(client, member.email, password).status_code == 302
+
+
+def test_a_sign_in_clears_the_failures_before_it(client, member, password):
+    fail(client, member.email, 4)
+    assert attempt(client, member.email, password).status_code == 302
+    client.logout()
+    fail(client, member.email, 4)  # eight in all, but only four since the sign-in
+    assert attempt(client, member.email, password).status_code == 302
+
+
+def test_a_sign_in_with_the_code_clears_the_failures_before_it(member, password, enrolled):
+    secret, _ = enrolled(member)
+    now = time.time() + 600
+    with time_machine.travel(now, tick=False):
+        fail(Client(), member.email, 4)
+        client = Client()
+        attempt(client, member.email, password)
+        assert client.post("/login/verify/", {"code": code_at(secret, now)}, REMOTE_ADDR=ATTACKER).status_code == 302
+        fail(Client(), member.email, 4)
+        assert attempt(Client(), member.email, password).status_code == 302
+
+
+def test_a_sign_in_without_failures_before_it_only_reads_the_attempts_once(member, password):
+    with CaptureQueriesContext(connection) as captured:
+        assert attempt(Client(), member.email, password).status_code == 302
+    touching = [q["sql"] for q in captured.captured_queries if "axes_accessattempt" in q["sql"]]
+    assert len(touching) == 1 and touching[0].startswith("SELECT SUM("), touching
 
 
 def test_fifth_failure_locks_even_the_right_password_out(client, member, password):
