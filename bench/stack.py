@@ -66,6 +66,8 @@ def _sign_in_rows(hashers: list[str], label: str, target: float, rounds: int) ->
                 response = plain.post("/bench/plain-login/", data)
             assert response.status_code == 302, response.status_code
 
+        # Counted warm, as timed: the first sign-in after a new password also stores its check against the policy.
+        ours(), django_plain()
         q_ours, q_plain = count_queries(ours), count_queries(django_plain)
         r = abba(ours, django_plain, rounds=rounds, calls=3 if hashers == ARGON2 else 5)
     ok = r["ratio"] <= target and q_ours - q_plain <= 3

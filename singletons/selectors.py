@@ -9,6 +9,12 @@ dies between its commit and that refresh, other processes keep the previous
 copy for at most ``SETTINGS_CACHE_SECONDS`` (5 by default): every cached copy
 expires that soon, so a lost update can never keep an old setting in force longer.
 
+Each process reuses what it read from the shared cache for at most
+``SETTINGS_PROCESS_CACHE_SECONDS`` (1 s by default; 0 switches it off), as the
+CORS origins and the delivery keys are: a change reaches the other processes
+within that second, and the process that made it at once (its commit refreshes
+its own copy with the shared one). Requests then read no setting from Redis.
+
 Within one request, a row is read once: the rules a request applies come from
 one reading of each setting (and a sign-in no longer asks the cache four times
 for the same policy). A change made by the request itself is read back at once.
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from typing import TypeVar
 
 from asgiref.local import Local
@@ -34,12 +41,20 @@ def cache_seconds() -> int:
     return int(getattr(settings, "SETTINGS_CACHE_SECONDS", 5))
 
 
+def process_cache_seconds() -> float:
+    """Return how long one process reuses a row read from the shared cache before asking it again."""
+    return float(getattr(settings, "SETTINGS_PROCESS_CACHE_SECONDS", 1.0))
+
+
 logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=SingletonModel)
 
 # The rows read during the current request (per thread or task); None outside requests.
 _request = Local()
+# This process's rows: model -> (row, when read by ``clock``). Readers get copies, never these.
+clock = time.monotonic
+_process_rows: dict[type[SingletonModel], tuple[SingletonModel, float]] = {}
 
 
 def _request_rows() -> dict | None:
@@ -97,6 +112,15 @@ def _copy(row: M) -> M:
 
 
 def _cached_row(model: type[M]) -> M:
+    held, now = _process_rows.get(model), clock()
+    if held is not None and 0 <= now - held[1] < process_cache_seconds():
+        return _copy(held[0])
+    row = _shared_row(model)
+    _process_rows[model] = (_copy(row), now)
+    return row
+
+
+def _shared_row(model: type[M]) -> M:
     key = model.cache_key()
     try:
         row = cache.get(key)
@@ -113,13 +137,20 @@ def _cached_row(model: type[M]) -> M:
     return row
 
 
+def singleton_process_forget() -> None:
+    """Drop this process's rows, so that the next reads ask the shared cache (tests, after clearing it)."""
+    _process_rows.clear()
+
+
 def singleton_cache_refresh(model: type[SingletonModel]) -> None:
-    """Put the committed row of ``model`` in the cache (``singleton_update`` runs this on commit)."""
+    """Put the committed row of ``model`` in the cache and in this process's copy (on commit of a change)."""
     key = model.cache_key()
+    # Read back what was committed, so that out-of-order callbacks of two
+    # quick changes still leave the newest row; this process has it at once.
+    row = _row(model)
+    _process_rows[model] = (_copy(row), clock())
     try:
-        # Read back what was committed, so that out-of-order callbacks of two
-        # quick changes still leave the newest row.
-        cache.set(key, _row(model), timeout=cache_seconds())
+        cache.set(key, row, timeout=cache_seconds())
     except Exception:
         logger.error("Could not refresh the cached %s; removing it.", model._meta.label, exc_info=True)
         try:

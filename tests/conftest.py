@@ -13,6 +13,7 @@ from accounts import session_state
 from accounts.models import User, UserSession
 from accounts.roles import Role
 from security.keyring import keyring
+from singletons.selectors import singleton_process_forget
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 # Property-based tests run few examples in the suite; HYPOTHESIS_PROFILE=ci asks for more.
@@ -30,9 +31,11 @@ def _fast_hasher_and_clean_cache(settings):
     }
     cache.clear()
     keyring.forget()
+    singleton_process_forget()
     yield
     cache.clear()
     keyring.forget()
+    singleton_process_forget()
 
 
 @pytest.fixture

@@ -295,3 +295,22 @@ def test_a_deactivation_through_one_process_is_in_force_on_the_other(servers, ow
 
     within_a_second(lambda: mel.request("GET", "/profile/").status == 302)
     assert mel.request("GET", "/profile/").headers["Location"].startswith("/login/")
+
+
+def test_a_policy_change_through_one_process_is_in_force_on_the_other(servers, owner_db):
+    one, two = servers
+    member = make_user(email="mel@example.com", role=Role.MEMBER)
+    mel = Browser(two)
+    assert mel.sign_in(member.email).status == 302
+    assert mel.request("GET", "/profile/").status == 200  # process two holds the policy: no two-step required
+
+    admin = Browser(one)
+    assert admin.sign_in(owner_db.email).status == 302
+    saved = admin.post_form("/settings/security/two-step/", {"two_factor_required": "on", "two_factor_grace_days": 0})
+    assert saved.status == 302, saved.body[:500]
+
+    def sent_to_enrolment() -> bool:
+        answer = mel.request("GET", "/profile/")
+        return answer.status == 302 and answer.headers["Location"].startswith("/profile/two-step/enrol/")
+
+    within_a_second(sent_to_enrolment)

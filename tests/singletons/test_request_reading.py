@@ -23,6 +23,12 @@ def in_request():
 
 
 @pytest.fixture
+def without_process_copy(settings):
+    """The request's own reading alone (each process's copy: ``test_process_copy.py``)."""
+    settings.SETTINGS_PROCESS_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def cache_reads(monkeypatch):
     reads = []
     original = cache.get
@@ -60,13 +66,13 @@ def test_a_change_made_by_the_request_is_read_back_at_once(in_request, owner):
     assert singleton_get(SignInPolicy).lockout_failure_limit == 7
 
 
-def test_outside_a_request_each_read_asks_the_cache(cache_reads):
+def test_outside_a_request_each_read_asks_the_cache(without_process_copy, cache_reads):
     singleton_get(SignInPolicy)
     singleton_get(SignInPolicy)
     assert len(cache_reads) == 2
 
 
-def test_the_next_request_reads_again(cache_reads):
+def test_the_next_request_reads_again(without_process_copy, cache_reads):
     request_started.send(sender=None)
     singleton_get(SignInPolicy)
     request_finished.send(sender=None)
