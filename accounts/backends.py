@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,9 +12,16 @@ from .emails import email_canonical
 from .models import User
 
 
-def _members() -> QuerySet[User]:
+@functools.cache
+def _members_annotated() -> QuerySet[User]:
     devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return User._default_manager.annotate(two_factor_on=Exists(devices))
+
+
+def _members() -> QuerySet[User]:
+    # A copy of one annotated queryset built per process: resolving the EXISTS took half the
+    # look-up's Python time, on every sign-in and every signed-in request. Never evaluated itself.
+    return _members_annotated().all()
 
 
 class MemberBackend(ModelBackend):
