@@ -32,6 +32,15 @@ def delivery_keys_process_cache_seconds() -> float:
     return float(getattr(settings, "SECURITY_DELIVERY_KEYS_PROCESS_CACHE_SECONDS", 1.0))
 
 
+def delivery_members_process_cache_seconds() -> float:
+    """How long one process trusts what it read of the member behind a delivery token (0: not at all).
+
+    Other processes refuse the tokens of a member signed out everywhere or
+    deactivated within this time; the process that did it at once.
+    """
+    return float(getattr(settings, "SECURITY_DELIVERY_MEMBERS_PROCESS_CACHE_SECONDS", 1.0))
+
+
 def cors_cache_timeout() -> int:
     """Seconds the shared cache keeps the allowed-origin set.
 

@@ -13,6 +13,7 @@ from accounts import session_state
 from accounts.models import User, UserSession
 from accounts.roles import Role
 from security.keyring import keyring
+from security.token_holders import token_holders
 from singletons.selectors import singleton_process_forget
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -31,10 +32,12 @@ def _fast_hasher_and_clean_cache(settings):
     }
     cache.clear()
     keyring.forget()
+    token_holders.forget_all()
     singleton_process_forget()
     yield
     cache.clear()
     keyring.forget()
+    token_holders.forget_all()
     singleton_process_forget()
 
 

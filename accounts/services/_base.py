@@ -16,6 +16,7 @@ from ..emails import email_canonical, email_or_label, is_email
 from ..models import MAX_PASSWORD_HISTORY, PasswordHistory, User
 from ..roles import Role, can_manage_role
 from ..selectors import password_policy_get
+from ..signals import member_access_changed
 from ..validators import checked_for, policy_validators
 
 
@@ -100,6 +101,7 @@ def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int
     Delivery tokens carry the member's token generation: raising it ends every token issued before.
     """
     User.objects.filter(pk=user.pk).update(token_generation=F("token_generation") + 1)
+    member_access_changed.send(sender=User, user=user)
     store = _session_store()
     sessions = user.sessions.exclude(session_key=keep_session_key or "")
     keys = list(sessions.values_list("session_key", flat=True))

@@ -15,7 +15,7 @@ from activity.services import event_record
 from .. import conf
 from ..models import Invitation, SetupToken, User, token_hash
 from ..roles import Role, can_manage_role
-from ..signals import member_deactivated
+from ..signals import member_access_changed, member_deactivated
 from ._base import (
     _authorize_member_change,
     _check_email_free,
@@ -239,6 +239,7 @@ def member_reactivate(*, user: User, acting_user: User) -> User:
         return user
     user.is_active = True
     user.save(update_fields=["is_active"])
+    member_access_changed.send(sender=User, user=user)
     event_record(action="member.reactivated", actor=acting_user, target=user, changes={"is_active": [False, True]})
     return user
 
