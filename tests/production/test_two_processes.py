@@ -314,3 +314,24 @@ def test_a_policy_change_through_one_process_is_in_force_on_the_other(servers, o
         return answer.status == 302 and answer.headers["Location"].startswith("/profile/two-step/enrol/")
 
     within_a_second(sent_to_enrolment)
+
+
+def test_a_deactivation_through_one_process_ends_the_members_delivery_tokens_on_the_other(servers, owner_db):
+    one, two = servers
+    content_services.entry_create(
+        acting_user=owner_db, title="Price list", slug="price-list", body="Members only.", visibility="private"
+    )
+    security_services.delivery_secret_rotate(acting_user=owner_db)
+    member = make_user(email="mel@example.com", role=Role.MEMBER)
+    mel = Browser(two)
+    assert mel.sign_in(member.email).status == 302
+    bearer = {"Authorization": f"Bearer {json.loads(mel.request('GET', '/api/delivery/token').body)['token']}"}
+    site = Browser(two)
+    assert site.request("GET", "/api/content/entries/price-list/", headers=bearer).status == 200  # two holds mel
+
+    admin = Browser(one)
+    assert admin.sign_in(owner_db.email).status == 302
+    done = admin.post_form(f"/team/{member.pk}/deactivate/", {"confirmed": "yes"})
+    assert done.status in (200, 302), done.body[:500]
+
+    within_a_second(lambda: site.request("GET", "/api/content/entries/price-list/", headers=bearer).status == 401)
