@@ -182,7 +182,9 @@ def _due(position: Position | None) -> bool:
     due = Q(sequence__gte=position.first_sequence) if position.first_sequence is not None else Q()
     if position.pending:
         due |= Q(sequence__in=position.pending_ids)
-    return Event.objects.filter(due).exists()
+    # In id order, so that the look-up walks the primary key from there: a bare EXISTS ... LIMIT 1 made
+    # PostgreSQL scan the table from its start (the sealed events) whenever many events were due.
+    return Event.objects.filter(due).order_by("sequence").values_list("sequence", flat=True).first() is not None
 
 
 def _seal_round(now: datetime, *, wait: bool) -> tuple[SealRun, Position | None, bool]:

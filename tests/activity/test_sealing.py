@@ -14,6 +14,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activity import sealing
@@ -415,3 +416,25 @@ def test_postgresql_refuses_raw_changes_to_seals(sql):
     ):
         cursor.execute(sql)
     assert Seal.objects.get().count == 1
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_looking_for_events_left_to_seal_never_reads_the_event_table_whole():
+    # Half the log unsealed, as after an outage that `activity_seal` catches up on: PostgreSQL reckons
+    # a plain "any event from this id on?" finds one at once in a sequential scan, but the newest
+    # events are at the end of the table, so it reads the sealed half first.
+    Event.objects.bulk_create(
+        Event(created_at=timezone.now(), action="auth.signed_in", target_label=f"{n}", hash="0") for n in range(4000)
+    )
+    middle = Event.objects.order_by("sequence").values_list("sequence", flat=True)[2000]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activity_event")
+    position = sealing.Position(number=1, first_sequence=middle, prev_hash="")
+    with CaptureQueriesContext(connection) as captured:
+        assert sealing._due(position)
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan
