@@ -79,6 +79,13 @@ def seed(count: int, *, log=print) -> bool:
             "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'activity_event'::regclass)"
         )
         indexes = cursor.fetchall()
+        # Statistics set on an index's columns (the free-text filter's expression) go with a DROP: kept to set again.
+        cursor.execute(
+            "SELECT c.relname, a.attnum, a.attstattarget FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_attribute a ON a.attrelid = i.indexrelid "
+            "WHERE i.indrelid = 'activity_event'::regclass AND a.attstattarget > 0"
+        )
+        statistics = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         raw = cursor.connection  # psycopg's connection: COPY streams the rows
@@ -129,6 +136,8 @@ def seed(count: int, *, log=print) -> bool:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
+        for name, column, target in statistics:
+            cursor.execute(f'ALTER INDEX "{name}" ALTER COLUMN {int(column)} SET STATISTICS {int(target)}')
         cursor.executemany(
             "INSERT INTO activity_seal (number, first_sequence, last_sequence, pending, gaps, count, root, "
             "sealed_at, prev_hash, hash) VALUES (%s, %s, %s, '[]', '[]', %s, %s, %s, %s, %s)",
