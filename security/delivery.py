@@ -25,7 +25,7 @@ from . import conf
 from .keyring import keyring
 from .models import DeliveryKey
 from .selectors import delivery_settings_get
-from .token_holders import token_holders
+from .token_holders import token_holder_get
 
 ALGORITHM = "HS256"
 AUDIENCE = "content-delivery"
@@ -170,7 +170,7 @@ def delivery_token_authenticate(token: str) -> tuple[Any, dict]:
     now = timezone.now()
     keys = keyring.get()
     claims = token_decode(token, key_for_kid=lambda kid: keys.for_verification(kid, now=now))
-    user = token_holders.get(_int_or_none(claims["sub"]))
+    user = token_holder_get(_int_or_none(claims["sub"]))
     if user is None:
         raise InvalidDeliveryToken("The delivery token's user is unknown or deactivated.")
     if claims[GENERATION_CLAIM] != user.token_generation:

@@ -14,55 +14,29 @@ the member again within the second.
 from __future__ import annotations
 
 import copy
-import time
-from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from singletons.process_copies import ProcessCopies
+
 from . import conf
 
-# Members held at most: a flood of tokens for many members empties the copy rather than growing it.
-MAX_HELD = 10_000
+
+def _member_copy(member):
+    # Each reader its own copy: a request that changes its user must not change the next one's.
+    return copy.copy(member) if member is not None else None
 
 
-class TokenHolders:
-    """This process's copy of the members delivery tokens speak for (see the module's docstring)."""
-
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_held: int = MAX_HELD) -> None:
-        self._clock = clock
-        self._max_held = max_held
-        # pk -> (the active member or None, read at): one tuple, so that readers never see half an update.
-        self._held: dict[int, tuple[object | None, float]] = {}
-
-    def get(self, pk: int | None):
-        """Return a copy of the active member ``pk``, or None (unknown, deactivated or no id)."""
-        if pk is None:
-            return None
-        held, now = self._held.get(pk), self._clock()
-        if held is not None and 0 <= now - held[1] < conf.delivery_members_process_cache_seconds():
-            member = held[0]
-        else:
-            member = get_user_model().objects.filter(pk=pk, is_active=True).first()
-            if len(self._held) >= self._max_held:
-                self._held.clear()
-            self._held[pk] = (member, now)
-        # Each reader its own copy: a request that changes its user must not change the next one's.
-        return copy.copy(member) if member is not None else None
-
-    def forget(self, pk: int) -> None:
-        """Drop this process's copy of member ``pk``, so that the next token reads the member again."""
-        self._held.pop(pk, None)
-
-    def forget_all(self) -> None:
-        """Drop every member this process holds (tests, between databases)."""
-        self._held.clear()
-
-    def held_count(self) -> int:
-        return len(self._held)
+# Member id -> the active member, or None (unknown or deactivated).
+token_holders: ProcessCopies = ProcessCopies(seconds=conf.delivery_members_process_cache_seconds, copy=_member_copy)
 
 
-token_holders = TokenHolders()
+def token_holder_get(pk: int | None):
+    """Return a copy of the active member ``pk``, or None (unknown, deactivated or no id)."""
+    if pk is None:
+        return None
+    return token_holders.get(pk, lambda: get_user_model().objects.filter(pk=pk, is_active=True).first())
 
 
 def token_holder_forget(sender, user, **kwargs) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import time
 from typing import TypeVar
 
 from asgiref.local import Local
@@ -34,6 +33,7 @@ from django.core.signals import request_finished, request_started
 from django.db import connection
 
 from .models import SINGLETON_PK, SingletonModel
+from .process_copies import ProcessCopies
 
 
 def cache_seconds() -> int:
@@ -52,9 +52,6 @@ M = TypeVar("M", bound=SingletonModel)
 
 # The rows read during the current request (per thread or task); None outside requests.
 _request = Local()
-# This process's rows: model -> (row, when read by ``clock``). Readers get copies, never these.
-clock = time.monotonic
-_process_rows: dict[type[SingletonModel], tuple[SingletonModel, float]] = {}
 
 
 def _request_rows() -> dict | None:
@@ -111,13 +108,12 @@ def _copy(row: M) -> M:
     return clone
 
 
+# The rows this process read from the shared cache, each reused for a second (the module's docstring).
+process_rows: ProcessCopies[SingletonModel] = ProcessCopies(seconds=process_cache_seconds, copy=_copy)
+
+
 def _cached_row(model: type[M]) -> M:
-    held, now = _process_rows.get(model), clock()
-    if held is not None and 0 <= now - held[1] < process_cache_seconds():
-        return _copy(held[0])
-    row = _shared_row(model)
-    _process_rows[model] = (_copy(row), now)
-    return row
+    return process_rows.get(model, lambda: _shared_row(model))
 
 
 def _shared_row(model: type[M]) -> M:
@@ -139,7 +135,7 @@ def _shared_row(model: type[M]) -> M:
 
 def singleton_process_forget() -> None:
     """Drop this process's rows, so that the next reads ask the shared cache (tests, after clearing it)."""
-    _process_rows.clear()
+    process_rows.forget_all()
 
 
 def singleton_cache_refresh(model: type[SingletonModel]) -> None:
@@ -148,7 +144,7 @@ def singleton_cache_refresh(model: type[SingletonModel]) -> None:
     # Read back what was committed, so that out-of-order callbacks of two
     # quick changes still leave the newest row; this process has it at once.
     row = _row(model)
-    _process_rows[model] = (_copy(row), clock())
+    process_rows.put(model, row)
     try:
         cache.set(key, row, timeout=cache_seconds())
     except Exception:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import services as account_services
 from accounts.models import User
 from security.delivery import InvalidDeliveryToken, delivery_token_issue, delivery_token_verify
-from security.token_holders import TokenHolders, token_holders
+from security.token_holders import token_holder_get, token_holders
 
 pytestmark = pytest.mark.django_db
 
@@ -59,33 +59,25 @@ def test_the_process_that_reactivates_a_member_accepts_their_new_tokens_at_once(
     assert delivery_token_verify(token)["sub"] == str(member.pk)
 
 
-def test_another_process_reads_the_member_again_after_a_second(member, owner):
+def test_another_process_reads_the_member_again_after_a_second(member, owner, monkeypatch):
     clock = Clock()
-    other = TokenHolders(clock=clock)
-    assert other.get(member.pk).is_active
+    monkeypatch.setattr(token_holders, "clock", clock)
+    assert token_holder_get(member.pk).is_active
     User.objects.filter(pk=member.pk).update(is_active=False)  # as another process would
     clock.now += 0.9
-    assert other.get(member.pk) is not None  # its copy, for now
+    assert token_holder_get(member.pk) is not None  # its copy, for now
     clock.now += 0.11
-    assert other.get(member.pk) is None
+    assert token_holder_get(member.pk) is None
 
 
 def test_readers_never_share_the_held_member(member):
-    token_holders.get(member.pk).role = "owner"
-    assert token_holders.get(member.pk).role == member.role
+    token_holder_get(member.pk).role = "owner"
+    assert token_holder_get(member.pk).role == member.role
 
 
 def test_no_copy_when_switched_off(member, settings):
     settings.SECURITY_DELIVERY_MEMBERS_PROCESS_CACHE_SECONDS = 0
-    holders = TokenHolders()
     with CaptureQueriesContext(connection) as captured:
-        holders.get(member.pk)
-        holders.get(member.pk)
+        token_holder_get(member.pk)
+        token_holder_get(member.pk)
     assert len(_member_queries(captured)) == 2
-
-
-def test_the_copy_holds_a_bounded_number_of_members(member, owner):
-    holders = TokenHolders(max_held=1)
-    holders.get(member.pk)
-    holders.get(owner.pk)
-    assert holders.held_count() == 1

@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.models import SignInPolicy
 from security.models import CorsSettings
 from singletons import selectors
+from singletons.process_copies import ProcessCopies
 from singletons.selectors import singleton_get
 from singletons.services import singleton_update
 
@@ -32,7 +33,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(selectors, "clock", clock)
+    monkeypatch.setattr(selectors.process_rows, "clock", clock)
     return clock
 
 
@@ -91,3 +92,11 @@ def test_no_process_copy_when_switched_off(clock, settings, cache_reads):
     singleton_get(SignInPolicy)
     singleton_get(SignInPolicy)
     assert cache_reads == [SignInPolicy.cache_key()] * 2
+
+
+def test_a_process_keeps_a_bounded_number_of_values():
+    copies = ProcessCopies(seconds=lambda: 1.0, copy=lambda value: value, max_kept=2)
+    for key in range(3):
+        copies.get(key, lambda key=key: key)
+    assert len(copies) <= 2
+    assert copies.get(2, lambda: "read again") == 2  # the newest is kept
