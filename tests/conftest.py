@@ -41,6 +41,16 @@ def _fast_hasher_and_clean_cache(settings):
     singleton_process_forget()
 
 
+class ManualClock:
+    """A monotonic clock the test moves by hand (``clock.now += 1.1``), for the process copies' ages."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD

@@ -10,16 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from security import services
 from security.delivery import InvalidDeliveryToken, delivery_token_issue, delivery_token_verify
 from security.keyring import CACHE_KEY, DeliveryKeyring, keyring
+from tests.conftest import ManualClock
 
 pytestmark = pytest.mark.django_db
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -58,7 +51,7 @@ def _header(token: str) -> str:
 
 
 def test_another_process_reloads_once_a_rotation_is_published(owner, delivery_key, shared):
-    clock = Clock()
+    clock = ManualClock()
     other = DeliveryKeyring(shared=shared, clock=clock)
     assert other.get().current.kid == delivery_key.kid
     new_key = services.delivery_secret_rotate(acting_user=owner)
@@ -74,7 +67,7 @@ def test_another_process_reloads_once_a_rotation_is_published(owner, delivery_ke
 
 def test_a_lost_publication_is_bounded_by_the_shared_version_expiring(owner, delivery_key, shared, settings):
     settings.SECURITY_CORS_CACHE_TIMEOUT = 5
-    clock = Clock()
+    clock = ManualClock()
     other = DeliveryKeyring(shared=shared, clock=clock)
     other.get()
     new_key = services.delivery_secret_rotate(acting_user=owner)  # never published

@@ -15,16 +15,9 @@ from accounts import services as account_services
 from accounts.models import User
 from security.delivery import InvalidDeliveryToken, delivery_token_issue, delivery_token_verify
 from security.token_holders import token_holder_get, token_holders
+from tests.conftest import ManualClock
 
 pytestmark = pytest.mark.django_db
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _member_queries(captured) -> list[str]:
@@ -60,7 +53,7 @@ def test_the_process_that_reactivates_a_member_accepts_their_new_tokens_at_once(
 
 
 def test_another_process_reads_the_member_again_after_a_second(member, owner, monkeypatch):
-    clock = Clock()
+    clock = ManualClock()
     monkeypatch.setattr(token_holders, "clock", clock)
     assert token_holder_get(member.pk).is_active
     User.objects.filter(pk=member.pk).update(is_active=False)  # as another process would

@@ -18,36 +18,16 @@ from singletons import selectors
 from singletons.process_copies import ProcessCopies
 from singletons.selectors import singleton_get
 from singletons.services import singleton_update
+from tests.conftest import ManualClock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
+def clock(monkeypatch) -> ManualClock:
+    clock = ManualClock()
     monkeypatch.setattr(selectors.process_rows, "clock", clock)
     return clock
-
-
-@pytest.fixture
-def cache_reads(monkeypatch):
-    reads = []
-    original = cache.get
-
-    def counting(key, *args, **kwargs):
-        reads.append(key)
-        return original(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get", counting)
-    return reads
 
 
 def other_process_changes(**fields) -> None:

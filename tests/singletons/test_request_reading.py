@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
@@ -26,19 +25,6 @@ def in_request():
 def without_process_copy(settings):
     """The request's own reading alone (each process's copy: ``test_process_copy.py``)."""
     settings.SETTINGS_PROCESS_CACHE_SECONDS = 0
-
-
-@pytest.fixture
-def cache_reads(monkeypatch):
-    reads = []
-    original = cache.get
-
-    def counting(key, *args, **kwargs):
-        reads.append(key)
-        return original(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get", counting)
-    return reads
 
 
 def test_a_request_reads_a_setting_from_the_cache_once(in_request, cache_reads):
