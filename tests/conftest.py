@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import os
+import time
 from importlib import import_module
 
 import hypothesis
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
@@ -39,6 +41,17 @@ def _fast_hasher_and_clean_cache(settings):
     keyring.forget()
     token_holders.forget_all()
     singleton_process_forget()
+
+
+@pytest.fixture
+def clock_held():
+    """Hold the wall clock still for the test (it moves only when the test travels).
+
+    Rate limits count in fixed windows that end at set times; a test that fills
+    one must not have it roll over half-way (CI once reached 18:30:02 mid-test).
+    """
+    with time_machine.travel(time.time(), tick=False) as traveller:
+        yield traveller
 
 
 class ManualClock:

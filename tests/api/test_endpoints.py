@@ -85,6 +85,7 @@ def test_a_body_that_is_not_json_is_a_400_problem(api):
     _problem(api.generic("PATCH", "/api/v1/settings/security/", "{not json", content_type="application/json"), 400)
 
 
+@pytest.mark.usefixtures("clock_held")
 def test_past_the_rate_limit_a_token_gets_429_with_retry_after_and_other_tokens_go_on(owner, settings):
     settings.API_TOKEN_RATE_LIMIT = "3/minute"
     busy, calm = token_client(make_token(owner)), token_client(make_token(owner))
@@ -95,6 +96,7 @@ def test_past_the_rate_limit_a_token_gets_429_with_retry_after_and_other_tokens_
     assert calm.get("/api/v1/tokens/").status_code == 200
 
 
+@pytest.mark.usefixtures("clock_held")
 def test_refused_requests_count_against_the_rate_limit_too(member_token_client, settings):
     settings.API_TOKEN_RATE_LIMIT = "2/minute"
     statuses = [member_token_client.get("/api/v1/activity/").status_code for _ in range(3)]

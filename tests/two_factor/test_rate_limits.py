@@ -13,7 +13,7 @@ from accounts import services
 from activity.models import Event
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock_held")]
 
 ATTACKER = "198.51.100.7"
 
