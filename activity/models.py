@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
+from django.db.models.sql import InsertQuery
 
 from singletons.models import SingletonModel
 
@@ -43,8 +44,46 @@ class AppendOnlyQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         raise _refusal(self.model, " and cannot be updated")
 
+    def append(self, row):
+        """Insert ``row``, a new instance of this model, and return it with its id: ``save()`` for the hot path.
+
+        The same INSERT as ``row.save(force_insert=True)`` (the fields' own
+        conversions, the id returned by the statement), compiled once per
+        process and database instead of at every row: every sign-in, API call
+        and change writes an event, and Django compiling the statement again
+        each time was a third of what an event cost. No signals are sent (no
+        receiver listens to these models').
+        """
+        connection = connections[self.db]
+        sql, fields = _insert_statement(self.model, connection)
+        params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        with transaction.mark_for_rollback_on_error(self.db), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row.pk = cursor.fetchone()[0]
+        row._state.adding = False
+        row._state.db = self.db
+        return row
+
     update.queryset_only = True
     delete.queryset_only = True
+
+
+_insert_statements: dict[tuple[type, str, str], tuple[str, list]] = {}
+
+
+def _insert_statement(model, connection) -> tuple[str, list]:
+    """Return the INSERT that Django's ``save()`` would run for ``model`` on ``connection``, and its fields."""
+    key = (model, connection.alias, connection.settings_dict["ENGINE"])
+    if key not in _insert_statements:
+        meta = model._meta
+        fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+        query = InsertQuery(model)
+        query.insert_values(fields, [model()])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = [meta.pk]
+        ((sql, _),) = compiler.as_sql()
+        _insert_statements[key] = (sql, fields)
+    return _insert_statements[key]
 
 
 EventQuerySet = AppendOnlyQuerySet

@@ -100,7 +100,7 @@ def event_record(
         credential=request.credential,
     )
     event.hash = content_hash(event)
-    event.save(force_insert=True)
+    Event.objects.append(event)
     transaction.on_commit(seal_after_commit)
     return event
 

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
 from activity import context
 from activity.models import AppendOnlyError, Event
@@ -71,17 +75,75 @@ def test_rolled_back_change_takes_its_event_with_it(owner):
 
 
 @pytest.mark.django_db
-def test_change_fails_when_its_event_cannot_be_written(owner, monkeypatch):
-    def broken_save(self, *args, **kwargs):
-        raise DatabaseError("disk full")
+def test_change_fails_when_its_event_cannot_be_written(owner):
+    def disk_full(execute, sql, params, many, context):
+        if sql.startswith(f'INSERT INTO "{Event._meta.db_table}"'):
+            raise DatabaseError("disk full")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(Event, "save", broken_save)
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.execute_wrapper(disk_full):
         owner.full_name = "Changed"
         owner.save(update_fields=["full_name"])
         event_record(action="member.role_changed", actor=owner, target=owner)
     owner.refresh_from_db()
     assert owner.full_name == "Olivia Owner"
+
+
+# Event.objects.append: the INSERT of save(), compiled once ----------------------------
+
+
+def _event(**fields) -> Event:
+    values = {
+        "created_at": datetime(2026, 3, 1, 13, 4, 5, 678901, tzinfo=timezone(timedelta(hours=-3))),
+        "actor_label": "ünïcode@example.com",
+        "action": "member.invited",
+        "target_type": "user",
+        "target_id": "42",
+        "target_label": "Zoë \N{EM DASH} «quoted» 'label'",
+        "changes": {"role": [None, "admin"], "note": "naïve ✓", "nested": {"n": 1.5, "ok": True}},
+        "ip_address": "2001:0db8:0000:0000:0000:0000:0000:0001",
+        "user_agent": "UA/1 (\"quoted\")",
+        "request_id": "req-1",
+        "credential": "mdy_ab12",
+        "hash": "f" * 64,
+    }
+    return Event(**(values | fields))
+
+
+def _stored(event: Event) -> dict:
+    return {f.attname: getattr(event, f.attname) for f in Event._meta.concrete_fields if not f.primary_key}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_actor", [True, False])
+def test_append_writes_the_row_save_would_write(owner, with_actor):
+    appended = Event.objects.append(_event(actor=owner if with_actor else None))
+    saved = _event(actor=owner if with_actor else None)
+    saved.save(force_insert=True)
+
+    assert appended.pk is not None and appended.pk == saved.pk - 1
+    assert not appended._state.adding and appended._state.db == "default"
+    # What was stored, read back, is the same for both ways of writing, field by field.
+    assert _stored(Event.objects.get(pk=appended.pk)) == _stored(Event.objects.get(pk=saved.pk))
+    assert Event.objects.get(pk=appended.pk).ip_address == "2001:db8::1"
+
+
+@pytest.mark.django_db
+def test_append_is_one_statement():
+    with CaptureQueriesContext(connection) as captured:
+        Event.objects.append(_event())
+    assert [query["sql"].split(" (")[0] for query in captured.captured_queries] == [
+        f'INSERT INTO "{Event._meta.db_table}"'
+    ]
+
+
+@pytest.mark.django_db
+def test_a_failed_append_spoils_the_transaction_it_ran_in():
+    with pytest.raises(TransactionManagementError), transaction.atomic():
+        with pytest.raises(IntegrityError):
+            Event.objects.append(_event(action=None))  # NOT NULL
+        # Django's rule for any failed query in an atomic block, on every database.
+        Event.objects.count()
 
 
 @pytest.mark.django_db
