@@ -102,7 +102,7 @@ def _event(**fields) -> Event:
         "target_label": "Zoë \N{EM DASH} «quoted» 'label'",
         "changes": {"role": [None, "admin"], "note": "naïve ✓", "nested": {"n": 1.5, "ok": True}},
         "ip_address": "2001:0db8:0000:0000:0000:0000:0000:0001",
-        "user_agent": "UA/1 (\"quoted\")",
+        "user_agent": 'UA/1 ("quoted")',
         "request_id": "req-1",
         "credential": "mdy_ab12",
         "hash": "f" * 64,
