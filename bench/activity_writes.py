@@ -8,12 +8,17 @@ Run: .venv/bin/python bench/activity_writes.py   (PostgreSQL at 127.0.0.1:5432, 
    process's sealer thread; the advisory lock lets one seal at a time). Target:
    4 writers reach at least 3 times the events per second of one. For
    reference, the same rows written by a bare INSERT into a copy of the table
-   (same indexes, no seal): what the machine allows. The sealing lag (time from
-   an event's creation to the seal that covers it) is printed too (target: ≤ 2 s).
+   (same indexes, no seal): what the machine allows. The share of the machine's
+   CPU kept busy during each run is printed too: once 4 writers keep it all
+   busy, 4 ÷ 1 cannot exceed 100 % ÷ the share one writer used. The sealing lag
+   (time from an event's creation to the seal that covers it) is printed too
+   (target: ≤ 2 s).
 2. A settings change with its event divided by the same change without: the
    retention setting saved through ``retention_update`` (row update and event
    in one transaction, then the seal), against the same single-row update
-   through ``singleton_update`` alone. Rounds alternate (ABBA). Target: ≤ 1.3.
+   through ``singleton_update`` alone. Rounds rotate the order. Target: ≤ 1.3.
+   For reference, the same change with a bare INSERT of an event-sized row in
+   its transaction: what one more statement costs a change here.
 
 It uses its own database, bench_activity_writes, emptied at each run (BENCH_PG,
 default postgres://postgres@127.0.0.1:5432). Exit status 1 when a target is missed.
@@ -119,8 +124,12 @@ def _writer(kind: str, start, deadline, counts, index: int) -> None:
     connections.close_all()
 
 
-def _throughput(kind: str, writers: int, seconds: float) -> float:
-    """Return rows per second written by ``writers`` processes, each with its own connection."""
+def _throughput(kind: str, writers: int, seconds: float) -> tuple[float, float]:
+    """Return rows per second written by ``writers`` processes, each on its own connection, and the machine's load.
+
+    The share (0 to 1) is of all the machine's cores, database and writers
+    alike, while they wrote: 1 means the machine could do no more.
+    """
     from django.db import connections
 
     from activity.sealing import seal_pending
@@ -140,11 +149,32 @@ def _throughput(kind: str, writers: int, seconds: float) -> float:
         process.start()
     start.wait()
     deadline.value = time.time() + 0.1 + seconds  # set before any writer can look: they wait 0.1 s
+    time.sleep(0.1)
+    busy_before = _machine_cpu()
+    time.sleep(max(0.0, deadline.value - time.time()))
+    busy = _machine_cpu() - busy_before
     for process in processes:
         process.join()
         if process.exitcode:
             raise SystemExit(f"a writer failed with exit status {process.exitcode}")
-    return sum(counts) / seconds
+    return sum(counts) / seconds, busy
+
+
+class _CpuTimes:
+    """The machine's CPU time so far, busy and in all, from /proc/stat (Linux)."""
+
+    def __init__(self, busy: float, total: float) -> None:
+        self.busy, self.total = busy, total
+
+    def __sub__(self, other: _CpuTimes) -> float:
+        """Return the share of the machine's CPU time that was busy between ``other`` and this (0 to 1)."""
+        return (self.busy - other.busy) / max(self.total - other.total, 1e-9)
+
+
+def _machine_cpu() -> _CpuTimes:
+    with open("/proc/stat") as stat:
+        user, nice, system, idle, iowait, *rest = (float(value) for value in stat.readline().split()[1:])
+    return _CpuTimes(user + nice + system + sum(rest), user + nice + system + idle + iowait + sum(rest))
 
 
 def _sealing_lag() -> tuple[float, int]:
@@ -168,10 +198,16 @@ def _sealing_lag() -> tuple[float, int]:
     return lag, unsealed
 
 
-def _settings_change_ratio(changes: int, rounds: int) -> tuple[float, float, float]:
-    """Return the median milliseconds of a change with its event and without, and the median per-round ratio."""
+def _settings_change_ratio(changes: int, rounds: int) -> tuple[float, float, float, float]:
+    """Return the median milliseconds of a change with its event and without, and the median per-round ratios.
+
+    The second ratio is the reference: the same change with a bare INSERT of
+    an event-sized row into the copy of the table (same indexes, no Python
+    event, no seal) in its transaction, that is what one more statement costs
+    a change on this machine.
+    """
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from activity.models import RetentionSetting
     from activity.sealing import background_sealer_wait
@@ -190,6 +226,19 @@ def _settings_change_ratio(changes: int, rounds: int) -> tuple[float, float, flo
         with transaction.atomic():
             singleton_update(RetentionSetting, acting_user=actor, fields={"keep_days": 90 + n % 2})
 
+    def with_bare_insert(n: int) -> None:
+        with transaction.atomic():
+            singleton_update(RetentionSetting, acting_user=actor, fields={"keep_days": 90 + n % 2})
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO bench_plain_insert (created_at, actor_id, actor_label, action, target_type, "
+                    "target_id, target_label, changes, user_agent, request_id, hash) "
+                    "VALUES (now(), %s, %s, 'settings.activity_retention.updated', 'retentionsetting', %s, "
+                    "'activity retention', %s, '', '', %s) RETURNING sequence",
+                    [actor.pk, actor.email, "1", f'{{"keep_days": [{91 - n % 2}, {90 + n % 2}]}}', "0" * 64],
+                )
+                cursor.fetchone()
+
     def timed(change) -> float:
         started = time.perf_counter()
         for n in range(changes):
@@ -200,16 +249,27 @@ def _settings_change_ratio(changes: int, rounds: int) -> tuple[float, float, flo
         background_sealer_wait()
         return elapsed * 1000 / changes
 
-    for change in (with_event, without_event):
+    variants = [with_event, without_event, with_bare_insert]
+    for change in variants:
         timed(change)  # warm-up
-    withs, withouts, ratios = [], [], []
+    times: dict = {change: [] for change in variants}
+    ratios, bare_ratios = [], []
     for round_ in range(rounds):
-        order = (with_event, without_event) if round_ % 2 == 0 else (without_event, with_event)
-        times = {change: timed(change) for change in order}
-        withs.append(times[with_event])
-        withouts.append(times[without_event])
-        ratios.append(times[with_event] / times[without_event])
-    return statistics.median(withs), statistics.median(withouts), statistics.median(ratios)
+        # Each variant goes first, second and third in turn, so that drift hits them alike.
+        order = variants[round_ % 3 :] + variants[: round_ % 3]
+        if round_ % 2:
+            order.reverse()
+        measured = {change: timed(change) for change in order}
+        for change, ms in measured.items():
+            times[change].append(ms)
+        ratios.append(measured[with_event] / measured[without_event])
+        bare_ratios.append(measured[with_bare_insert] / measured[without_event])
+    return (
+        statistics.median(times[with_event]),
+        statistics.median(times[without_event]),
+        statistics.median(ratios),
+        statistics.median(bare_ratios),
+    )
 
 
 def main() -> int:
@@ -233,15 +293,21 @@ def main() -> int:
     # Alternating runs (4, 1, 1, 4 writers) so that drift and other load hit both alike; the last, with 4
     # writers, is the one whose sealing lag is measured and whose log is verified.
     runs: dict[tuple[str, int], list[float]] = {}
+    busy: dict[tuple[str, int], list[float]] = {}
     for kind in ("plain", "events"):
         for writers in (4, 1, 1, 4):
-            runs.setdefault((kind, writers), []).append(_throughput(kind, writers, args.seconds / 2))
+            rate, share = _throughput(kind, writers, args.seconds / 2)
+            runs.setdefault((kind, writers), []).append(rate)
+            busy.setdefault((kind, writers), []).append(share)
         if kind == "events":
             lag, unsealed = _sealing_lag()
             verified = chain_verify()
     plain_one, plain_four = statistics.mean(runs["plain", 1]), statistics.mean(runs["plain", 4])
     one, four = statistics.mean(runs["events", 1]), statistics.mean(runs["events", 4])
-    with_ms, without_ms, ratio = _settings_change_ratio(args.changes, args.rounds)
+    busy_one, busy_four = statistics.mean(busy["events", 1]), statistics.mean(busy["events", 4])
+    # The most 4 writers could reach here if each event kept its CPU cost: the whole machine ÷ what one writer used.
+    ceiling = 1 / busy_one
+    with_ms, without_ms, ratio, bare_ratio = _settings_change_ratio(args.changes, args.rounds)
     _empty_log()
 
     scaling = four / one
@@ -253,11 +319,15 @@ def main() -> int:
         ("event writes, 4 writers", four, "events/s", None),
         (f"4 writers / 1 writer (target ≥ {TARGET_SCALING:g})", scaling, "x", scaling >= TARGET_SCALING),
         ("  the same, relative to plain INSERT's", scaling / (plain_four / plain_one), "x", None),
+        ("machine CPU busy, events, 1 writer", busy_one * 100, "%", None),
+        ("machine CPU busy, events, 4 writers", busy_four * 100, "%", None),
+        ("  most 4 ÷ 1 could reach here (100 % ÷ 1 writer's)", ceiling, "x", None),
         (f"sealing lag, 4 writers (target ≤ {TARGET_LAG_S:g} s)", lag, "s", lag <= TARGET_LAG_S and not unsealed),
         ("log verifies after the 4-writer run", float(verified.checked), "events", verified.ok),
         ("settings change with its event", with_ms, "ms", None),
         ("settings change without an event", without_ms, "ms", None),
         (f"with ÷ without (target ≤ {TARGET_CHANGE_RATIO:g})", ratio, "x", ratio <= TARGET_CHANGE_RATIO),
+        ("  reference: with a bare INSERT ÷ without", bare_ratio, "x", None),
     ]
     print(f"PostgreSQL, {os.cpu_count()} cores; {args.seconds:g} s per writer count and kind\n")
     for label, value, unit, ok in checks:
@@ -277,7 +347,9 @@ def main() -> int:
                 scaling,
                 f"≥ {TARGET_SCALING:g}",
                 scaling >= TARGET_SCALING,
-                note=f"sealing lag {lag:.2f} s, {unsealed} unsealed, log verifies: {verified.ok}",
+                note=f"sealing lag {lag:.2f} s, {unsealed} unsealed, log verifies: {verified.ok}; one writer kept "
+                f"{busy_one:.0%} of the machine's CPU busy, 4 writers {busy_four:.0%}: 4 ÷ 1 cannot pass "
+                f"{ceiling:.2f} here",
             ),
             Row(
                 "8 reference: bare INSERT, 4 ÷ 1",
@@ -301,6 +373,7 @@ def main() -> int:
                 ratio,
                 f"≤ {TARGET_CHANGE_RATIO:g}",
                 ratio <= TARGET_CHANGE_RATIO,
+                note=f"the same change with a bare INSERT of the row instead of its event: {bare_ratio:.2f}",
             ),
         ]
         Path(args.json).write_text(json.dumps([row.as_dict() for row in rows]))

@@ -61,6 +61,7 @@ def _control_row(rounds: int) -> Row:
 def _subprocess_rows(script: str, args: list[str]) -> list[Row]:
     """Run a benchmark that needs processes or a database of its own; read its rows from JSON."""
     out = ROOT / "var" / "bench" / f".{Path(script).stem}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout running only such a group
     env = {**os.environ, "DATABASE_URL": database_url("postgres")}
     completed = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, str(ROOT / "bench" / script), "--json", str(out), *args], cwd=ROOT, env=env
