@@ -75,19 +75,22 @@ def portable_values(values: dict) -> dict:
     return values
 
 
-def _get(event, name: str):
-    return event[name] if isinstance(event, Mapping) else getattr(event, name)
-
-
-def _get_optional(event, name: str):
-    return event.get(name, "") if isinstance(event, Mapping) else getattr(event, name, "")
+# One encoder for every event: json.dumps() with these options builds a new one at each call.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def canonical(event) -> bytes:
     """Return the bytes that an event's hash covers, independent of database (a model or a dict of values)."""
-    data = portable_values({name: _get(event, name) for name in HASHED_FIELDS})
-    data.update({name: value for name in OPTIONAL_HASHED_FIELDS if (value := _get_optional(event, name))})
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    # Verification and exports hash every event of the log: the kind of ``event`` is asked once, not per field.
+    if isinstance(event, Mapping):
+        data = {name: event[name] for name in HASHED_FIELDS}
+        optional = {name: value for name in OPTIONAL_HASHED_FIELDS if (value := event.get(name, ""))}
+    else:
+        data = {name: getattr(event, name) for name in HASHED_FIELDS}
+        optional = {name: value for name in OPTIONAL_HASHED_FIELDS if (value := getattr(event, name, ""))}
+    data = portable_values(data)
+    data.update(optional)
+    return _CANONICAL_JSON.encode(data).encode()
 
 
 def content_hash(event) -> str:
@@ -104,8 +107,11 @@ def seal_root(pairs: Iterable[tuple[int, str]]) -> str:
 
 
 def seal_hash(seal) -> str:
-    """Return the hash over a seal's fields, the previous seal's hash included."""
-    data = {name: _get(seal, name) for name in SEAL_FIELDS}
+    """Return the hash over a seal's fields, the previous seal's hash included (a model or a dict of values)."""
+    if isinstance(seal, Mapping):
+        data = {name: seal[name] for name in SEAL_FIELDS}
+    else:
+        data = {name: getattr(seal, name) for name in SEAL_FIELDS}
     data["sealed_at"] = utc_timestamp(data["sealed_at"])
     payload = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(b"activity-seal\n" + payload.encode()).hexdigest()

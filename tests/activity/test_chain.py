@@ -211,6 +211,16 @@ def test_content_hash_of_an_existing_event_never_changes():
     assert content_hash(event) == "4053a65e250a04a310c193fe8475e91f3d9841eae060522d0dd201c9881a615e"
     assert b'"created_at":"2025-03-01T12:30:15.123456Z"' in canonical(event)
     assert b"sequence" not in canonical(event)  # the seal's root binds the id
+    # Verification and exports hash the values read from the database, not models: the same digest.
+    values = {field.attname: getattr(event, field.attname) for field in Event._meta.concrete_fields}
+    assert content_hash(values) == "4053a65e250a04a310c193fe8475e91f3d9841eae060522d0dd201c9881a615e"
+    # A credential (added later) is hashed only when there is one, so older events keep their digests.
+    event.credential = values["credential"] = "mdy_ab12"
+    assert (
+        content_hash(event)
+        == content_hash(values)
+        == ("61f6638156570ef4bfe851cce25117696847280275cc5de89462dd5ae5986ea7")
+    )
 
 
 def test_seal_hash_never_changes():
@@ -227,6 +237,8 @@ def test_seal_hash_never_changes():
     )
     assert seal_row.root == "b2c86e1cd929585d882c00ea953da3d92219d9abe6c5018c7832de0f4ac3f1ca"
     assert seal_hash(seal_row) == "552ebd2759ca3aede3d36c33738cd8b1cef49bb743de9a55dee4e8547a71970e"
+    values = {field.attname: getattr(seal_row, field.attname) for field in Seal._meta.concrete_fields}
+    assert seal_hash(values) == "552ebd2759ca3aede3d36c33738cd8b1cef49bb743de9a55dee4e8547a71970e"
 
 
 @hypothesis.given(
