@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connections, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models.sql import InsertQuery
 
 from singletons.models import SingletonModel
@@ -54,14 +54,15 @@ class AppendOnlyQuerySet(models.QuerySet):
         each time was a third of what an event cost. No signals are sent (no
         receiver listens to these models').
         """
-        connection = connections[self.db]
+        using = self._db or router.db_for_write(self.model, instance=row)  # as save() chooses
+        connection = connections[using]
         sql, fields = _insert_statement(self.model, connection)
         params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
-        with transaction.mark_for_rollback_on_error(self.db), connection.cursor() as cursor:
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(sql, params)
             row.pk = cursor.fetchone()[0]
         row._state.adding = False
-        row._state.db = self.db
+        row._state.db = using
         return row
 
     update.queryset_only = True

@@ -128,6 +128,24 @@ def test_append_writes_the_row_save_would_write(owner, with_actor):
     assert Event.objects.get(pk=appended.pk).ip_address == "2001:db8::1"
 
 
+class _ReadsFromAReplica:
+    """A router that sends reads elsewhere: writes must still go where it sends writes."""
+
+    def db_for_read(self, model, **hints):
+        return "replica"
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+
+@pytest.mark.django_db
+def test_append_writes_to_the_database_for_writes(settings):
+    settings.DATABASE_ROUTERS = [_ReadsFromAReplica()]
+    event = Event.objects.append(_event())
+    assert event._state.db == "default"
+    assert Event.objects.using("default").filter(pk=event.pk).exists()
+
+
 @pytest.mark.django_db
 def test_append_is_one_statement():
     with CaptureQueriesContext(connection) as captured:
