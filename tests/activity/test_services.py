@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import signals
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -153,6 +154,12 @@ def test_append_is_one_statement():
     assert [query["sql"].split(" (")[0] for query in captured.captured_queries] == [
         f'INSERT INTO "{Event._meta.db_table}"'
     ]
+
+
+def test_nothing_listens_for_saved_events_which_append_would_not_tell():
+    # append() sends no pre_save/post_save: a receiver for events would silently miss every one of them.
+    for signal in (signals.pre_save, signals.post_save):
+        assert not signal.has_listeners(Event)
 
 
 @pytest.mark.django_db
