@@ -173,8 +173,11 @@ class _CpuTimes:
 
 def _machine_cpu() -> _CpuTimes:
     with open("/proc/stat") as stat:
-        user, nice, system, idle, iowait, *rest = (float(value) for value in stat.readline().split()[1:])
-    return _CpuTimes(user + nice + system + sum(rest), user + nice + system + idle + iowait + sum(rest))
+        # The columns after these (guest, guest_nice) are already counted in user and nice. Time stolen by the
+        # hypervisor counts as busy: the writers could not have had it.
+        user, nice, system, idle, iowait, irq, softirq, steal = (float(v) for v in stat.readline().split()[1:9])
+    busy = user + nice + system + irq + softirq + steal
+    return _CpuTimes(busy, busy + idle + iowait)
 
 
 def _sealing_lag() -> tuple[float, int]:
