@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -23,6 +23,16 @@ from ..permissions import token_requires
 from .base import V1View, operation
 
 MAX_ID = 2**63 - 1
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+
+
+@extend_schema_field({"type": "string", "format": "email", "minLength": 1, "maxLength": EMAIL_MAX_LENGTH})
+class TypedEmailField(serializers.CharField):
+    """An email address as typed, documented as an email; the member service canonicalises and checks it.
+
+    Not DRF's EmailField: that checks the address before its canonical form
+    (a fullwidth address is one, once NFKC-normalised), with its own message.
+    """
 
 
 class MemberSerializer(serializers.Serializer):
@@ -40,7 +50,7 @@ class MemberSerializer(serializers.Serializer):
 
 
 class InviteSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=320, help_text="Who to invite; the link goes to this address.")
+    email = TypedEmailField(max_length=EMAIL_MAX_LENGTH, help_text="Who to invite; the link goes to this address.")
     role = serializers.ChoiceField(choices=Role.choices)
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 

@@ -301,6 +301,16 @@ def test_an_invitation_to_something_that_is_no_email_address_is_refused_by_the_s
     assert body["errors"] == {"email": ["Enter a valid email address."]}
 
 
+def test_an_invitation_takes_the_address_as_typed_and_stores_its_canonical_form(api):
+    # The schema documents an email; the service, not a stricter serializer, decides what is one (fullwidth
+    # letters are, once NFKC-normalised, as on the Team page).
+    response = api.post(
+        "/api/v1/team/members/", {"email": " \uff2e\uff25\uff37@Example.com ", "role": "member"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["email"] == "new@example.com"
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -53,6 +53,20 @@ def test_every_operation_has_a_summary_and_its_error_responses_as_problem_docume
         assert operation["security"] == [{"apiToken": []}], name
 
 
+def test_email_fields_are_documented_as_emails_so_clients_and_generators_send_addresses(schema):
+    emails = {
+        (name, field): properties[field]
+        for name, component in schema["components"]["schemas"].items()
+        for properties in [component.get("properties", {})]
+        for field in properties
+        if field == "email"
+    }
+    assert ("InviteRequest", "email") in emails
+    for (name, field), documented in emails.items():
+        assert documented.get("format") == "email", (name, field, documented)
+    assert emails["InviteRequest", "email"]["maxLength"] == 320
+
+
 def test_the_schema_names_the_token_scheme(schema):
     assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
 
