@@ -60,7 +60,10 @@ class AppendOnlyQuerySet(models.QuerySet):
         params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
         with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            row.pk = cursor.fetchone()[0]
+            if connection.features.can_return_columns_from_insert:
+                row.pk = cursor.fetchone()[0]
+            else:  # SQLite before 3.35: the statement was compiled without RETURNING
+                row.pk = connection.ops.last_insert_id(cursor, self.model._meta.db_table, self.model._meta.pk.column)
         row._state.adding = False
         row._state.db = using
         return row

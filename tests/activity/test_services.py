@@ -10,6 +10,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from activity import context
+from activity import models as activity_models
 from activity.models import AppendOnlyError, Event
 from activity.services import REDACTED, event_record
 from activity.verification import chain_verify
@@ -145,6 +146,17 @@ def test_append_writes_to_the_database_for_writes(settings):
     event = Event.objects.append(_event())
     assert event._state.db == "default"
     assert Event.objects.using("default").filter(pk=event.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL always returns the new id")
+@pytest.mark.django_db
+def test_append_finds_the_new_id_where_the_database_cannot_return_it(monkeypatch):
+    # SQLite before 3.35 (Django 5.2 supports 3.31) has no INSERT ... RETURNING.
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    monkeypatch.setattr(activity_models, "_insert_statements", {})
+    first, second = Event.objects.append(_event()), Event.objects.append(_event(target_id="43"))
+    assert second.pk > first.pk
+    assert Event.objects.get(pk=second.pk).target_id == "43"
 
 
 @pytest.mark.django_db
