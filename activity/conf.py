@@ -65,3 +65,19 @@ def seal_in_background() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+# A verification asked for from the activity page: how long the request waits for it to finish before the
+# page shows it in progress, and how long its "in progress" mark outlives its last sign of life.
+VERIFY_WAIT_SECONDS = 5.0
+VERIFY_HEARTBEAT_SECONDS = 30.0
+
+
+def verify_in_background() -> bool:
+    """Return whether the activity page verifies the log in a thread of the process (ACTIVITY_VERIFY_IN_BACKGROUND).
+
+    On by default: verification takes about 36 s per million events on two
+    cores, longer than a request may. The test suite turns it off, so that a
+    test sees the result at once.
+    """
+    return bool(getattr(settings, "ACTIVITY_VERIFY_IN_BACKGROUND", True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -124,7 +124,9 @@ def _seals(batch_size: int) -> Iterator[Seal]:
         after = rows[-1].number
 
 
-def chain_verify(*, batch_size: int = 5000, now: datetime | None = None) -> Verification:
+def chain_verify(
+    *, batch_size: int = 5000, now: datetime | None = None, progress: Callable[[int], None] | None = None
+) -> Verification:
     """Check every kept event and seal and report the first one that does not match.
 
     Each event must match its own hash; each seal must match its hash, link to
@@ -132,6 +134,7 @@ def chain_verify(*, batch_size: int = 5000, now: datetime | None = None) -> Veri
     root hashes: a changed, deleted or inserted event, or a changed or deleted
     seal, breaks one of these. Events not sealed yet are checked against their
     own hash, and must not wait for a seal longer than the sealing could take.
+    ``progress``, if given, is told how many events were checked after each seal.
     """
     walk = _Walk(position=chain_anchor())
     walk.carried = dict(walk.position.pending)
@@ -139,6 +142,8 @@ def chain_verify(*, batch_size: int = 5000, now: datetime | None = None) -> Veri
     try:
         for seal in _seals(max(1, batch_size // 10)):
             _check_seal(seal, walk, events)
+            if progress is not None:
+                progress(walk.checked)
         _check_unsealed(walk, events, now or timezone.now())
         _check_last_verification(walk)
     except _Broken as broken:

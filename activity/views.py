@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, timedelta
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -29,8 +30,7 @@ from .selectors import (
     retention_get,
     sealed_up_to,
 )
-from .services import chain_verification_record
-from .verification import chain_verify
+from .verification_runs import verification_request, verification_running
 
 CHART_DEFAULT_DAYS = 90
 CHART_MAX_DAYS = 3660
@@ -67,6 +67,7 @@ def event_list_view(request):
         "query": _filter_query(request),
         "time_zone": time_zone,
         "verification": _verification(chain_last_verification()),
+        "verification_running": verification_running(),
         "retention": retention_get(),
     }
     if page is not None:
@@ -120,7 +121,15 @@ def _verification(event: Event | None) -> dict | None:
 @permission_required("activity.view", raise_exception=True)
 def event_verify_view(request):
     """Verify every event and seal, as `manage.py activity_verify` does, and record the outcome in the log."""
-    chain_verification_record(result=chain_verify(), actor=request.user)
+    asked = verification_request(actor=request.user)
+    if asked.running is not None:
+        messages.info(
+            request,
+            f"A verification started by {asked.running.started_by} is still running; "
+            "its result will show here when it ends.",
+        )
+    elif not asked.finished:
+        messages.info(request, "The verification is running; its result will show here when it ends.")
     return redirect(reverse("activity:list") + "#integrity")
 
 

@@ -458,6 +458,9 @@ _setting_from_env("BACKUP_DIR", "BACKUP_DIR")
 # Activity events are sealed by a thread of each process (the default on PostgreSQL) or in the committing one.
 if os.environ.get("ACTIVITY_SEAL_IN_BACKGROUND", "").strip():
     ACTIVITY_SEAL_IN_BACKGROUND = env_bool("ACTIVITY_SEAL_IN_BACKGROUND")
+# A verification asked for from the activity page runs in a thread of the process (the default) or in the request.
+if os.environ.get("ACTIVITY_VERIFY_IN_BACKGROUND", "").strip():
+    ACTIVITY_VERIFY_IN_BACKGROUND = env_bool("ACTIVITY_VERIFY_IN_BACKGROUND")
 
 # /.well-known/security.txt (RFC 9116, modyo_admin/security_txt.py); SECURITY_TXT_CONTACT=none turns it off.
 _setting_from_env("SECURITY_TXT_CONTACT", "SECURITY_TXT_CONTACT", _security_contacts)

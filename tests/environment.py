@@ -33,6 +33,8 @@ os.environ.setdefault("CACHE_KEY_PREFIX", f"modyo_admin_test_{os.getpid()}")
 # Activity events are sealed by the committing thread, so that a test sees the seal at once and no
 # sealer thread outlives it; the tests of the background sealer turn it on themselves.
 os.environ.setdefault("ACTIVITY_SEAL_IN_BACKGROUND", "0")
+# Likewise a verification asked for from the activity page runs in the request; its own tests turn the thread on.
+os.environ.setdefault("ACTIVITY_VERIFY_IN_BACKGROUND", "0")
 # The suite runs with debug off, which is production: secure __Host- cookies and HSTS stay as
 # production has them, but the test client and the live server speak plain HTTP, so only the
 # redirect to HTTPS is turned off, explicitly, as an operator would behind a redirecting load
