@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from django.db import connections
+from django.db.models import CharField, Func, QuerySet
 
 from .models import Event, Seal
 
@@ -64,6 +67,36 @@ def utc_timestamp(moment: datetime) -> str:
 
 def parse_timestamp(value: str) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class UtcTimestampText(Func):
+    """An event's time as ``utc_timestamp`` writes it, formatted by PostgreSQL.
+
+    Exports and verification then neither parse a datetime per row nor format
+    it again: a fifth of an export's time in Python.
+    """
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    output_field = CharField()
+
+
+def values_for_hashing(events: QuerySet, fields: Sequence[str]) -> QuerySet:
+    """Return ``events.values(*fields)``, the time already as hashed where the database writes it (PostgreSQL).
+
+    There the time comes as ``created_at_text``: pass each row through ``time_as_hashed``.
+    """
+    if "created_at" not in fields or connections[events.db].vendor != "postgresql":
+        return events.values(*fields)
+    others = [name for name in fields if name != "created_at"]
+    return events.annotate(created_at_text=UtcTimestampText("created_at")).values(*others, "created_at_text")
+
+
+def time_as_hashed(row: dict) -> dict:
+    """Return a row of ``values_for_hashing`` with its time under ``created_at`` (text or a datetime)."""
+    text = row.pop("created_at_text", None)
+    if text is not None:
+        row["created_at"] = text
+    return row
 
 
 def portable_values(values: dict) -> dict:

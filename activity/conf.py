@@ -76,7 +76,7 @@ VERIFY_HEARTBEAT_SECONDS = 30.0
 def verify_in_background() -> bool:
     """Return whether the activity page verifies the log in a thread of the process (ACTIVITY_VERIFY_IN_BACKGROUND).
 
-    On by default: verification takes about 36 s per million events on two
+    On by default: verification takes about 22 s per million events on two
     cores, longer than a request may. The test suite turns it off, so that a
     test sees the result at once.
     """

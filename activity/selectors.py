@@ -13,15 +13,22 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connections
-from django.db.models import CharField, Count, Func, Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
 from singletons.selectors import singleton_get
 
 from . import registry
-from .chain import EVENT_COLUMNS, SEAL_FIELDS, parse_timestamp, portable_values, utc_timestamp
+from .chain import (
+    EVENT_COLUMNS,
+    SEAL_FIELDS,
+    parse_timestamp,
+    portable_values,
+    time_as_hashed,
+    utc_timestamp,
+    values_for_hashing,
+)
 from .models import ACTOR_SYSTEM, ACTOR_VISITOR, Event, RetentionSetting, Seal, actor_type_of
 from .verification import REVIEW_SIGNED_OFF
 
@@ -221,21 +228,8 @@ def event_export_rows(events: QuerySet[Event], *, order: str = "time", batch_siz
         cursor = Cursor(parse_timestamp(rows[-1]["created_at"]), rows[-1]["sequence"])
 
 
-class _UtcTimestampText(Func):
-    """An event's time as ``utc_timestamp`` writes it, formatted by PostgreSQL.
-
-    An export then neither parses a datetime per row nor formats it again: a fifth of its time in Python.
-    """
-
-    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-    output_field = CharField()
-
-
 def _export_values(events: QuerySet[Event]) -> QuerySet:
-    if connections[events.db].vendor != "postgresql":
-        return events.values(*EXPORT_FIELDS)
-    fields = [name for name in EXPORT_FIELDS if name != "created_at"]
-    return events.annotate(created_at_text=_UtcTimestampText("created_at")).values(*fields, "created_at_text")
+    return values_for_hashing(events, EXPORT_FIELDS)
 
 
 def _seal_ranges(sequences: list[int]) -> dict[int, int | None]:
@@ -268,10 +262,7 @@ def _seal_ranges(sequences: list[int]) -> dict[int, int | None]:
 def _export_rows(rows: list[dict]) -> Iterator[dict]:
     seals = seal_numbers(_seal_ranges([row["sequence"] for row in rows]))
     for row in rows:
-        text = row.pop("created_at_text", None)
-        if text is not None:
-            row["created_at"] = text  # formatted by the database (PostgreSQL)
-        row = portable_values(row)
+        row = portable_values(time_as_hashed(row))
         row["seal"] = seals.get(row["sequence"])
         row["actor_type"] = actor_type_of(
             actor_id=row["actor_id"], actor_label=row["actor_label"], request_id=row["request_id"]

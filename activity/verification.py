@@ -15,10 +15,13 @@ from .chain import (
     Position,
     chain_anchor,
     content_hash,
+    parse_timestamp,
     pending_pairs,
     seal_hash,
     seal_root,
+    time_as_hashed,
     utc_timestamp,
+    values_for_hashing,
 )
 from .models import Event, Seal
 
@@ -94,9 +97,8 @@ class _Events:
         self.done = False
 
     def _fill(self) -> None:
-        rows = list(
-            Event.objects.filter(sequence__gt=self.after).order_by("sequence").values(*EVENT_COLUMNS)[: self.batch_size]
-        )
+        events = Event.objects.filter(sequence__gt=self.after).order_by("sequence")
+        rows = [time_as_hashed(row) for row in values_for_hashing(events, EVENT_COLUMNS)[: self.batch_size]]
         self.buffer.extend(reversed(rows))
         self.done = len(rows) < self.batch_size
         if rows:
@@ -248,9 +250,11 @@ def _check_unsealed(walk: _Walk, events: _Events, now: datetime) -> None:
             raise _Broken("this event lies before the oldest kept seal (inserted).", event=sequence)
         if content_hash(event) != event["hash"]:
             raise _Broken("its content does not match its hash (the row was changed).", event=sequence)
-        if event["created_at"] < overdue:
+        created_at = event["created_at"]  # text as hashed on PostgreSQL (see values_for_hashing)
+        moment = parse_timestamp(created_at) if isinstance(created_at, str) else created_at
+        if moment < overdue:
             raise _Broken(
-                f"it has waited for a seal since {utc_timestamp(event['created_at'])}, longer than "
+                f"it has waited for a seal since {utc_timestamp(moment)}, longer than "
                 f"{conf.seal_overdue_seconds()} s: the seal that covered it was removed, or sealing has stopped "
                 "(`manage.py activity_seal` seals what is due).",
                 event=sequence,

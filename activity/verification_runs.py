@@ -1,6 +1,6 @@
 """A verification of the whole log asked for from the activity page, run where no request waits for it.
 
-Verifying takes about 36 s per million events on two cores, longer than a
+Verifying takes about 22 s per million events on two cores, longer than a
 request may last. So the page starts it in a thread of the process (see
 ``conf.verify_in_background``), waits a few seconds (a small log's result is
 then on the page at once, as before) and otherwise shows it in progress. One
