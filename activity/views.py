@@ -33,6 +33,8 @@ from .selectors import (
 from .verification_runs import verification_request, verification_running
 
 CHART_DEFAULT_DAYS = 90
+# Set for whoever asked for a verification still running: their activity page reloads until its result is in.
+WATCH_SESSION_KEY = "activity_verification_watched"
 CHART_MAX_DAYS = 3660
 
 
@@ -57,6 +59,7 @@ def event_list_view(request):
         else:
             page = event_page(form.filters(), cursor=cursor, limit=conf.page_size())
     time_zone = form.timezone if form.is_valid() else UTC
+    running = verification_running()
     context = {
         "title": "Activity",
         "form": form,
@@ -67,9 +70,13 @@ def event_list_view(request):
         "query": _filter_query(request),
         "time_zone": time_zone,
         "verification": _verification(chain_last_verification()),
-        "verification_running": verification_running(),
+        "verification_running": running,
+        # Only whoever asked for the running verification has the page reload until its result is in.
+        "verification_watched": running is not None and request.session.get(WATCH_SESSION_KEY, False),
         "retention": retention_get(),
     }
+    if running is None and WATCH_SESSION_KEY in request.session:
+        del request.session[WATCH_SESSION_KEY]
     if page is not None:
         context["chart"] = _inline_chart(request, form)
     return render(request, "activity/list.html", context, status=200 if page is not None else 400)
@@ -122,6 +129,8 @@ def _verification(event: Event | None) -> dict | None:
 def event_verify_view(request):
     """Verify every event and seal, as `manage.py activity_verify` does, and record the outcome in the log."""
     asked = verification_request(actor=request.user)
+    if not asked.finished:
+        request.session[WATCH_SESSION_KEY] = True
     if asked.running is not None:
         messages.info(
             request,

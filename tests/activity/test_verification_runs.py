@@ -10,13 +10,15 @@ import threading
 import time
 
 import pytest
+from django.test import Client
 
+from accounts.roles import Role
 from activity import conf, verification_runs
 from activity.models import Event
 from activity.verification import chain_verify
 from activity.verification_runs import RUN_KEY, verification_running
 from tests.activity.tampering import record, seal
-from tests.conftest import force_sign_in
+from tests.conftest import force_sign_in, make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_background")]
 
@@ -99,9 +101,17 @@ def test_a_long_verification_goes_on_after_the_request_and_the_page_says_so(clie
     assert "started by auditor@example.com" in card
     assert "1234 events checked so far" in card
 
+    # Another reader sees it under way, without their page (perhaps a filtered list) reloading under them.
+    colleague = Client()
+    force_sign_in(colleague, make_user(email="second-auditor@example.com", role=Role.AUDITOR))
+    theirs = colleague.get("/activity/").content.decode()
+    assert "Verifying…" in theirs and "Reload the page to see its result" in theirs
+    assert 'http-equiv="refresh"' not in theirs
+
     # Asked again meanwhile (any process: the mark is in the shared cache), it does not start a second one.
-    again = client.post("/activity/verify/", follow=True).content.decode()
+    again = colleague.post("/activity/verify/", follow=True).content.decode()
     assert "A verification started by auditor@example.com is still running" in again
+    assert 'http-equiv="refresh"' in again  # now they asked, they watch it too
     assert calls == ["activity-verification"]
 
     release.set()
