@@ -49,9 +49,8 @@ class VerificationRun:
 class VerificationRequest:
     """What asking for a verification did: ``finished`` when its result is recorded already."""
 
-    started: bool
     finished: bool
-    running: VerificationRun | None = None  # the one already under way, when not started
+    running: VerificationRun | None = None  # one already under way, which this request did not start
 
 
 def verification_running() -> VerificationRun | None:
@@ -66,18 +65,18 @@ def verification_request(*, actor: Any) -> VerificationRequest:
     """Verify every event and seal and record the outcome, in the request or in a thread (see the module)."""
     if not conf.verify_in_background():
         chain_verification_record(result=chain_verify(), actor=actor)
-        return VerificationRequest(started=True, finished=True)
+        return VerificationRequest(finished=True)
     state = {"started_by": actor.get_username(), "started_at": timezone.now().isoformat(), "checked": 0}
     # add() is atomic in Redis: of two processes asked at once, one starts. A cache that cannot answer
     # (add() and get() both come back empty) guards nothing, and the verification runs all the same.
     if not cache.add(RUN_KEY, state, conf.VERIFY_HEARTBEAT_SECONDS):
         running = verification_running()
         if running is not None:
-            return VerificationRequest(started=False, finished=False, running=running)
+            return VerificationRequest(finished=False, running=running)
     thread = threading.Thread(target=_run, args=(actor.pk, state), name="activity-verification", daemon=True)
     thread.start()
     thread.join(conf.VERIFY_WAIT_SECONDS)
-    return VerificationRequest(started=True, finished=not thread.is_alive())
+    return VerificationRequest(finished=not thread.is_alive())
 
 
 def _run(actor_pk: int, state: dict) -> None:
