@@ -115,14 +115,10 @@ _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure
 def canonical(event) -> bytes:
     """Return the bytes that an event's hash covers, independent of database (a model or a dict of values)."""
     # Verification and exports hash every event of the log: the kind of ``event`` is asked once, not per field.
-    if isinstance(event, Mapping):
-        data = {name: event[name] for name in HASHED_FIELDS}
-        optional = {name: value for name in OPTIONAL_HASHED_FIELDS if (value := event.get(name, ""))}
-    else:
-        data = {name: getattr(event, name) for name in HASHED_FIELDS}
-        optional = {name: value for name in OPTIONAL_HASHED_FIELDS if (value := getattr(event, name, ""))}
-    data = portable_values(data)
-    data.update(optional)
+    if not isinstance(event, Mapping):
+        event = {name: getattr(event, name, "") for name in (*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)}
+    data = portable_values({name: event[name] for name in HASHED_FIELDS})
+    data.update({name: value for name in OPTIONAL_HASHED_FIELDS if (value := event.get(name, ""))})
     return _CANONICAL_JSON.encode(data).encode()
 
 

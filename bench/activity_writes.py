@@ -90,15 +90,22 @@ def _record(index: int, n: int) -> None:
         event_record(action="activity.seeded", target_label=f"writer {index}", changes={"n": n})
 
 
+# The reference row: the event table's columns and indexes, written by a bare INSERT (no hash, no seal).
+PLAIN_INSERT = (
+    "INSERT INTO bench_plain_insert (created_at, actor_id, actor_label, action, target_type, target_id, "
+    "target_label, changes, user_agent, request_id, hash) "
+    "VALUES (now(), %s, %s, %s, %s, %s, %s, %s, '', '', %s) RETURNING sequence"
+)
+
+
 def _plain_insert(index: int, n: int) -> None:
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO bench_plain_insert (created_at, actor_label, action, target_type, target_id, target_label, "
-            "changes, user_agent, request_id, hash) VALUES (now(), '', 'activity.seeded', '', '', %s, %s, '', '', %s)",
-            [f"writer {index}", f'{{"n": {n}}}', "0" * 64],
+            PLAIN_INSERT, [None, "", "activity.seeded", "", "", f"writer {index}", f'{{"n": {n}}}', "0" * 64]
         )
+        cursor.fetchone()
 
 
 WRITES = {"events": _record, "plain": _plain_insert}
@@ -150,9 +157,10 @@ def _throughput(kind: str, writers: int, seconds: float) -> tuple[float, float]:
     start.wait()
     deadline.value = time.time() + 0.1 + seconds  # set before any writer can look: they wait 0.1 s
     time.sleep(0.1)
-    busy_before = _machine_cpu()
+    busy_before, total_before = _machine_cpu()
     time.sleep(max(0.0, deadline.value - time.time()))
-    busy = _machine_cpu() - busy_before
+    busy_after, total_after = _machine_cpu()
+    busy = (busy_after - busy_before) / max(total_after - total_before, 1e-9)
     for process in processes:
         process.join()
         if process.exitcode:
@@ -160,24 +168,14 @@ def _throughput(kind: str, writers: int, seconds: float) -> tuple[float, float]:
     return sum(counts) / seconds, busy
 
 
-class _CpuTimes:
-    """The machine's CPU time so far, busy and in all, from /proc/stat (Linux)."""
-
-    def __init__(self, busy: float, total: float) -> None:
-        self.busy, self.total = busy, total
-
-    def __sub__(self, other: _CpuTimes) -> float:
-        """Return the share of the machine's CPU time that was busy between ``other`` and this (0 to 1)."""
-        return (self.busy - other.busy) / max(self.total - other.total, 1e-9)
-
-
-def _machine_cpu() -> _CpuTimes:
+def _machine_cpu() -> tuple[float, float]:
+    """Return the machine's CPU time so far, busy and in all, from /proc/stat (Linux)."""
     with open("/proc/stat") as stat:
         # The columns after these (guest, guest_nice) are already counted in user and nice. Time stolen by the
         # hypervisor counts as busy: the writers could not have had it.
         user, nice, system, idle, iowait, irq, softirq, steal = (float(v) for v in stat.readline().split()[1:9])
     busy = user + nice + system + irq + softirq + steal
-    return _CpuTimes(busy, busy + idle + iowait)
+    return busy, busy + idle + iowait
 
 
 def _sealing_lag() -> tuple[float, int]:
@@ -234,11 +232,11 @@ def _settings_change_ratio(changes: int, rounds: int) -> tuple[float, float, flo
             singleton_update(RetentionSetting, acting_user=actor, fields={"keep_days": 90 + n % 2})
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "INSERT INTO bench_plain_insert (created_at, actor_id, actor_label, action, target_type, "
-                    "target_id, target_label, changes, user_agent, request_id, hash) "
-                    "VALUES (now(), %s, %s, 'settings.activity_retention.updated', 'retentionsetting', %s, "
-                    "'activity retention', %s, '', '', %s) RETURNING sequence",
-                    [actor.pk, actor.email, "1", f'{{"keep_days": [{91 - n % 2}, {90 + n % 2}]}}', "0" * 64],
+                    PLAIN_INSERT,
+                    [
+                        *(actor.pk, actor.email, "settings.activity_retention.updated", "retentionsetting", "1"),
+                        *("activity retention", f'{{"keep_days": [{91 - n % 2}, {90 + n % 2}]}}', "0" * 64),
+                    ],
                 )
                 cursor.fetchone()
 
