@@ -91,7 +91,7 @@ def test_a_long_verification_goes_on_after_the_request_and_the_page_says_so(clie
     force_sign_in(client, auditor)
 
     response = client.post("/activity/verify/", follow=True)
-    assert reached.is_set()  # the thread started, and the request did not wait for it to end
+    assert reached.wait(5)  # the thread started, and the request did not wait for it to end
     assert "The verification is running; its result will show here when it ends." in response.content.decode()
     assert not Event.objects.filter(action="activity.verified").exists()
     page = client.get("/activity/").content.decode()
